@@ -1,0 +1,67 @@
+/**
+ * A tiny benchmark harness: no timed assertions anywhere, just figures printed side by side.
+ * Each case runs `rounds` rounds of `iterations` calls after a warm-up; we report the median
+ * ns/op across rounds, which is robust to a GC pause or a scheduler hiccup in one round.
+ */
+export interface BenchResult {
+  name: string;
+  nsPerOp: number;
+}
+
+export interface BenchOptions {
+  iterations?: number;
+  rounds?: number;
+  warmup?: number;
+}
+
+export function measure(name: string, fn: (i: number) => void, opts: BenchOptions = {}): BenchResult {
+  const iterations = opts.iterations ?? 100_000;
+  const rounds = opts.rounds ?? 15;
+  const warmup = opts.warmup ?? iterations;
+  for (let i = 0; i < warmup; i++) fn(i);
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn(i);
+    const t1 = process.hrtime.bigint();
+    samples.push(Number(t1 - t0) / iterations);
+  }
+  samples.sort((a, b) => a - b);
+  return { name, nsPerOp: samples[Math.floor(samples.length / 2)] };
+}
+
+/** Prints results as a table with a ratio column against `baseline` (a result name). */
+export function report(title: string, results: BenchResult[], baseline?: string): void {
+  const base = baseline ? results.find((r) => r.name === baseline) : undefined;
+  console.log(`\n## ${title}\n`);
+  console.log(`| case | ns/op |${base ? ` × ${base.name} |` : ''}`);
+  console.log(`| --- | ---: |${base ? ' ---: |' : ''}`);
+  for (const r of results) {
+    const ratio = base ? ` ${(r.nsPerOp / base.nsPerOp).toFixed(2)} |` : '';
+    console.log(`| ${r.name} | ${r.nsPerOp.toFixed(1)} |${ratio}`);
+  }
+}
+
+/** A deterministic PRNG (mulberry32) so benches and tests see the same inputs every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` random 32-hex-digit trace IDs from a fixed seed. */
+export function traceIds(count: number, seed = 42): string[] {
+  const rnd = seededRandom(seed);
+  const out: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    let s = '';
+    for (let j = 0; j < 4; j++) s += Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0');
+    out[i] = s;
+  }
+  return out;
+}
