@@ -1,0 +1,313 @@
+/**
+ * A real OTLP/gRPC trace receiver on loopback for tests and the demo: it decodes requests with
+ * the official protobuf definitions (generated code shipped by @opentelemetry/otlp-transformer
+ * 0.52.1, aliased as @otlp/transformer), records every span, and can answer with a chosen gRPC
+ * status, a delay, a partial success, or hang, so exporters are tested against the wire protocol.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const root: any = require('@otlp/transformer/build/src/generated/root.js');
+const proto = root.opentelemetry.proto.collector.trace.v1;
+
+export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
+
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  flags: number;
+  name: string;
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  durationMs: number;
+  attributes: Record<string, AttrValue>;
+  events: { name: string; attributes: Record<string, AttrValue> }[];
+  links: { traceId: string; spanId: string; attributes: Record<string, AttrValue> }[];
+  status: { code: number; message: string };
+  resource: Record<string, AttrValue>;
+  scope: string;
+}
+
+export interface ExportRequestInfo {
+  spans: number;
+  metadata: Record<string, string>;
+}
+
+/** What the server answers to one Export call. Default: OK. */
+export interface Reply {
+  /** A gRPC status code other than OK fails the call. */
+  code?: grpc.status;
+  details?: string;
+  /** Adds google.rpc.RetryInfo with this delay to the error's status details. */
+  retryDelayMs?: number;
+  /** Answers OK with an ExportTracePartialSuccess. */
+  partialSuccess?: { rejectedSpans: number; errorMessage: string };
+  /** Waits this long before answering. */
+  delayMs?: number;
+  /** Never answers (the client must time out). */
+  hang?: boolean;
+  /** Whether the spans of a failed call are still recorded (default false). */
+  recordOnError?: boolean;
+}
+
+export type Responder = (info: ExportRequestInfo) => Reply | undefined;
+
+export interface OtlpServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly spans: ReceivedSpan[];
+  readonly requests: ExportRequestInfo[];
+  setResponder(fn: Responder | undefined): void;
+  /** Resolves once at least `count` spans have been received; rejects after `timeoutMs`. */
+  waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  /** Stops listening (connections are cut); `start()` listens again on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  readonly running: boolean;
+  clear(): void;
+}
+
+function hex(bytes: Uint8Array | undefined): string {
+  return bytes && bytes.length ? Buffer.from(bytes).toString('hex') : '';
+}
+
+function toNanos(v: unknown): bigint {
+  if (v === undefined || v === null) return 0n;
+  if (typeof v === 'number') return BigInt(v);
+  // protobufjs Long
+  const l = v as { low: number; high: number; unsigned?: boolean };
+  return (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function anyValue(v: any): AttrValue {
+  if (!v) return null;
+  if (v.stringValue !== undefined && v.stringValue !== null && v.value === 'stringValue') return v.stringValue;
+  if (v.value === 'boolValue') return v.boolValue;
+  if (v.value === 'intValue') return Number(toNanos(v.intValue));
+  if (v.value === 'doubleValue') return v.doubleValue;
+  if (v.value === 'arrayValue') return (v.arrayValue?.values ?? []).map(anyValue);
+  if (v.value === 'kvlistValue') return attrs(v.kvlistValue?.values);
+  if (v.value === 'bytesValue') return Buffer.from(v.bytesValue).toString('base64');
+  if (typeof v.stringValue === 'string') return v.stringValue;
+  return null;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function attrs(list: any[] | undefined): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {};
+  for (const kv of list ?? []) out[kv.key] = anyValue(kv.value);
+  return out;
+}
+
+/** Decodes an ExportTraceServiceRequest into flat span records. */
+export function decodeTraceRequest(buf: Buffer): ReceivedSpan[] {
+  const req = proto.ExportTraceServiceRequest.decode(buf);
+  const out: ReceivedSpan[] = [];
+  for (const rs of req.resourceSpans ?? []) {
+    const resource = attrs(rs.resource?.attributes);
+    for (const ss of rs.scopeSpans ?? []) {
+      const scope = ss.scope?.name ?? '';
+      for (const s of ss.spans ?? []) {
+        const start = toNanos(s.startTimeUnixNano);
+        const end = toNanos(s.endTimeUnixNano);
+        out.push({
+          traceId: hex(s.traceId),
+          spanId: hex(s.spanId),
+          parentSpanId: hex(s.parentSpanId),
+          traceState: s.traceState ?? '',
+          flags: s.flags ?? 0,
+          name: s.name,
+          kind: s.kind ?? 0,
+          startTimeUnixNano: start,
+          endTimeUnixNano: end,
+          durationMs: Number(end - start) / 1e6,
+          attributes: attrs(s.attributes),
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          events: (s.events ?? []).map((e: any) => ({ name: e.name, attributes: attrs(e.attributes) })),
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          links: (s.links ?? []).map((l: any) => ({
+            traceId: hex(l.traceId),
+            spanId: hex(l.spanId),
+            attributes: attrs(l.attributes),
+          })),
+          status: { code: s.status?.code ?? 0, message: s.status?.message ?? '' },
+          resource,
+          scope,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Encodes google.rpc.Status{code, message, details:[Any(google.rpc.RetryInfo{retry_delay})]}. */
+function retryInfoStatus(code: number, message: string, delayMs: number): Buffer {
+  const seconds = Math.floor(delayMs / 1000);
+  const nanos = Math.round((delayMs - seconds * 1000) * 1e6);
+  const w = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse; // only for its Writer
+  const Writer = (w.encode({}) as { constructor: { create(): ProtoWriter } }).constructor;
+  const duration = Writer.create();
+  if (seconds) duration.uint32(8).int64(seconds);
+  if (nanos) duration.uint32(16).int32(nanos);
+  const retryInfo = Writer.create();
+  retryInfo.uint32(10).bytes(duration.finish());
+  const any = Writer.create();
+  any.uint32(10).string('type.googleapis.com/google.rpc.RetryInfo');
+  any.uint32(18).bytes(retryInfo.finish());
+  const status = Writer.create();
+  status.uint32(8).int32(code);
+  status.uint32(18).string(message);
+  status.uint32(26).bytes(any.finish());
+  return Buffer.from(status.finish());
+}
+
+interface ProtoWriter {
+  uint32(v: number): ProtoWriter;
+  int32(v: number): ProtoWriter;
+  int64(v: number): ProtoWriter;
+  string(v: string): ProtoWriter;
+  bytes(v: Uint8Array): ProtoWriter;
+  finish(): Uint8Array;
+}
+
+export async function startOtlpServer(opts: { port?: number } = {}): Promise<OtlpServer> {
+  const spans: ReceivedSpan[] = [];
+  const requests: ExportRequestInfo[] = [];
+  let responder: Responder | undefined;
+  let server: grpc.Server | undefined;
+  let port = opts.port ?? 0;
+  const waiters = new Set<() => void>();
+  const pendingTimers = new Set<NodeJS.Timeout>();
+
+  const notify = () => {
+    for (const w of waiters) w();
+  };
+
+  const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+    let decoded: ReceivedSpan[];
+    try {
+      decoded = decodeTraceRequest(call.request);
+    } catch (e) {
+      callback({ code: grpc.status.INVALID_ARGUMENT, details: `undecodable request: ${(e as Error).message}` });
+      return;
+    }
+    const md: Record<string, string> = {};
+    for (const [k, v] of Object.entries(call.metadata.getMap())) md[k] = String(v);
+    const info: ExportRequestInfo = { spans: decoded.length, metadata: md };
+    requests.push(info);
+    const reply = responder?.(info) ?? {};
+    if (reply.hang) return;
+    const answer = () => {
+      const failed = reply.code !== undefined && reply.code !== grpc.status.OK;
+      if (!failed || reply.recordOnError) {
+        spans.push(...decoded);
+        notify();
+      }
+      if (failed) {
+        const err: Partial<grpc.StatusObject> = { code: reply.code!, details: reply.details ?? 'injected failure' };
+        if (reply.retryDelayMs !== undefined) {
+          const metadata = new grpc.Metadata();
+          metadata.set('grpc-status-details-bin', retryInfoStatus(reply.code!, err.details!, reply.retryDelayMs));
+          err.metadata = metadata;
+        }
+        callback(err as grpc.ServiceError);
+        return;
+      }
+      const resp = reply.partialSuccess
+        ? { partialSuccess: { rejectedSpans: reply.partialSuccess.rejectedSpans, errorMessage: reply.partialSuccess.errorMessage } }
+        : {};
+      callback(null, Buffer.from(proto.ExportTraceServiceResponse.encode(resp).finish()));
+    };
+    if (reply.delayMs) {
+      const t = setTimeout(() => {
+        pendingTimers.delete(t);
+        answer();
+      }, reply.delayMs);
+      pendingTimers.add(t);
+    } else answer();
+  };
+
+  const definition: grpc.ServiceDefinition = {
+    Export: {
+      path: TRACE_EXPORT_PATH,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+      originalName: 'export',
+    },
+  };
+
+  const start = async () => {
+    if (server) return;
+    const s = new grpc.Server();
+    s.addService(definition, { Export: handler });
+    port = await new Promise<number>((resolve, reject) =>
+      s.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
+        err ? reject(err) : resolve(p),
+      ),
+    );
+    server = s;
+  };
+
+  const stop = async () => {
+    const s = server;
+    server = undefined;
+    for (const t of pendingTimers) clearTimeout(t);
+    pendingTimers.clear();
+    if (s) s.forceShutdown();
+  };
+
+  await start();
+
+  return {
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    get running() {
+      return server !== undefined;
+    },
+    spans,
+    requests,
+    setResponder(fn) {
+      responder = fn;
+    },
+    clear() {
+      spans.length = 0;
+      requests.length = 0;
+    },
+    waitForSpans(count, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        if (spans.length >= count) return resolve(spans);
+        const check = () => {
+          if (spans.length >= count) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(spans);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${count} spans (have ${spans.length})`));
+        }, timeoutMs);
+        waiters.add(check);
+      });
+    },
+    stop,
+    start,
+  };
+}
