@@ -1,0 +1,303 @@
+import { DiagLogLevel, type Attributes } from '@opentelemetry/api';
+import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InvalidConfigError } from './errors.js';
+import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
+
+/**
+ * Everything `initTracing()` accepts. Each option has a standard environment variable; a value
+ * given in code wins over the environment, which wins over the default (the convention of most
+ * OpenTelemetry distributions). See docs/configuration.md.
+ */
+export interface TracingConfig {
+  /** `service.name`. Env: OTEL_SERVICE_NAME. Default: `unknown_service:node`. */
+  serviceName?: string;
+  /** `service.version`. */
+  serviceVersion?: string;
+  /** `deployment.environment.name`. */
+  environment?: string;
+  /** Extra resource attributes, merged over OTEL_RESOURCE_ATTRIBUTES. */
+  resourceAttributes?: Attributes;
+  /** OTLP endpoint. Env: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT. */
+  endpoint?: string;
+  /** Exporter headers (gRPC metadata). Env: OTEL_EXPORTER_OTLP_HEADERS. Never logged. */
+  headers?: Record<string, string>;
+  /** Shorthand for a consistent parent-based head sampler with this ratio, 0..1. */
+  samplingRate?: number;
+  /** Any OTel `Sampler`; wins over `samplingRate` and OTEL_TRACES_SAMPLER. */
+  sampler?: Sampler;
+  /** Spans per export request. Env: OTEL_BSP_MAX_EXPORT_BATCH_SIZE. Default 512. */
+  exportBatchSize?: number;
+  /** Longest wait before a partial batch is sent, ms. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000. */
+  exportInterval?: number;
+  /** Spans held for export before new ones are dropped. Env: OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
+  maxQueueSize?: number;
+  /** Timeout of one export request, ms. Env: OTEL_EXPORTER_OTLP_TIMEOUT. Default 10000. */
+  exportTimeout?: number;
+  /** Turns the SDK into a no-op. Env: OTEL_SDK_DISABLED. Default false. */
+  disabled?: boolean;
+  /** OTel diag log level. Env: OTEL_LOG_LEVEL. Default `warn`. */
+  logLevel?: LogLevel;
+  /** Env: OTEL_PROPAGATORS. Default `['tracecontext', 'baggage']`. */
+  propagators?: PropagatorName[];
+  /** Flush and shut down on SIGTERM, SIGINT and `beforeExit`. Default true. */
+  flushOnExit?: boolean;
+  /** Upper bound for `shutdown()` and `forceFlush()`, ms. Default 5000. */
+  shutdownTimeout?: number;
+  /** Extra span processors, run after tracewise's own. */
+  spanProcessors?: SpanProcessor[];
+}
+
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none';
+
+export const LOG_LEVELS: Record<LogLevel, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/** The configuration after code, environment and defaults are merged and checked. */
+export interface ResolvedConfig {
+  serviceName: string;
+  serviceVersion: string | undefined;
+  environment: string | undefined;
+  resourceAttributes: Attributes;
+  endpoint: string;
+  headers: Record<string, string>;
+  samplingRate: number | undefined;
+  sampler: Sampler | undefined;
+  exportBatchSize: number;
+  exportInterval: number;
+  maxQueueSize: number;
+  exportTimeout: number;
+  disabled: boolean;
+  logLevel: LogLevel;
+  propagators: PropagatorName[];
+  flushOnExit: boolean;
+  shutdownTimeout: number;
+  spanProcessors: SpanProcessor[];
+}
+
+export const DEFAULTS = {
+  endpoint: 'http://localhost:4317',
+  exportBatchSize: 512,
+  exportInterval: 5000,
+  maxQueueSize: 2048,
+  exportTimeout: 10_000,
+  logLevel: 'warn' as LogLevel,
+  propagators: ['tracecontext', 'baggage'] as PropagatorName[],
+  shutdownTimeout: 5000,
+};
+
+const KNOWN_OPTIONS = new Set<string>([
+  'serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'endpoint', 'headers',
+  'samplingRate', 'sampler', 'exportBatchSize', 'exportInterval', 'maxQueueSize', 'exportTimeout',
+  'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors',
+]);
+const PROPAGATOR_NAMES = new Set<string>(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']);
+
+// ---- checks for values given in code: wrong → InvalidConfigError naming the field and the fix
+
+function checkString(option: string, v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') {
+    throw new InvalidConfigError(option, `expected a non-empty string, got ${describe(v)}`, `Pass a string such as "checkout", or leave \`${option}\` out.`);
+  }
+  return v;
+}
+
+function checkInt(option: string, v: unknown, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new InvalidConfigError(option, `expected an integer in [${min}, ${max}], got ${describe(v)}`, `Pass a whole number between ${min} and ${max}.`);
+  }
+  return v;
+}
+
+function checkBool(option: string, v: unknown): boolean | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') {
+    throw new InvalidConfigError(option, `expected true or false, got ${describe(v)}`, `Pass a boolean.`);
+  }
+  return v;
+}
+
+function checkEndpoint(option: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InvalidConfigError(option, `"${v}" is not a URL`, 'Pass an absolute URL such as "http://localhost:4317".');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidConfigError(option, `unsupported scheme "${url.protocol}"`, 'Use http:// (plaintext) or https:// (TLS).');
+  }
+  return v;
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'an object' : String(v);
+}
+
+function isSampler(v: unknown): v is Sampler {
+  return typeof v === 'object' && v !== null && typeof (v as Sampler).shouldSample === 'function';
+}
+
+function isProcessor(v: unknown): v is SpanProcessor {
+  const p = v as SpanProcessor;
+  return typeof v === 'object' && v !== null && typeof p.onEnd === 'function' && typeof p.onStart === 'function';
+}
+
+// ---- environment: wrong → one diag warning, default used
+
+function envEndpoint(env: Env): string | undefined {
+  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    const v = envString(env, name);
+    if (v === undefined) continue;
+    try {
+      const u = new URL(v);
+      if (u.protocol === 'http:' || u.protocol === 'https:') return v;
+    } catch {
+      /* reported below */
+    }
+    warnBadEnv(name, 'not an http(s) URL', 'the next endpoint setting');
+  }
+  return undefined;
+}
+
+function envLogLevel(env: Env): LogLevel | undefined {
+  const v = envString(env, 'OTEL_LOG_LEVEL');
+  if (v === undefined) return undefined;
+  const l = v.toLowerCase();
+  if (l in LOG_LEVELS) return l as LogLevel;
+  warnBadEnv('OTEL_LOG_LEVEL', `unknown level "${v}" (none, error, warn, info, debug, verbose, all)`, DEFAULTS.logLevel);
+  return undefined;
+}
+
+export function envPropagators(env: Env): PropagatorName[] | undefined {
+  const v = envString(env, 'OTEL_PROPAGATORS');
+  if (v === undefined) return undefined;
+  const out: PropagatorName[] = [];
+  for (const raw of v.split(',')) {
+    const name = raw.trim().toLowerCase();
+    if (name === '') continue;
+    if (!PROPAGATOR_NAMES.has(name)) {
+      warnBadEnv('OTEL_PROPAGATORS', `unknown propagator "${name}" (tracecontext, baggage, b3, b3multi, none)`, 'the others');
+      continue;
+    }
+    if (!out.includes(name as PropagatorName)) out.push(name as PropagatorName);
+  }
+  return out.length ? out : undefined;
+}
+
+/**
+ * The diag level alone, resolved first so that warnings about other variables reach a logger.
+ */
+export function resolveLogLevel(config: TracingConfig, env: Env): LogLevel {
+  const v: unknown = config.logLevel !== undefined ? config.logLevel : envLogLevel(env);
+  if (v === undefined) return DEFAULTS.logLevel;
+  if (typeof v !== 'string' || !(v in LOG_LEVELS)) {
+    throw new InvalidConfigError('logLevel', `unknown level ${describe(v)}`, `Use one of: ${Object.keys(LOG_LEVELS).join(', ')}.`);
+  }
+  return v as LogLevel;
+}
+
+/**
+ * Merges code, environment and defaults. Throws InvalidConfigError for a bad value given in
+ * code; reports a bad environment value once through `diag` and uses the default.
+ */
+export function resolveConfig(config: TracingConfig = {}, env: Env = process.env): ResolvedConfig {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new InvalidConfigError('config', `expected an options object, got ${describe(config)}`, 'Call initTracing() or initTracing({ serviceName: "..." }).');
+  }
+  for (const key of Object.keys(config)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new InvalidConfigError(key, 'unknown option', `Remove it; known options are: ${[...KNOWN_OPTIONS].join(', ')}.`);
+    }
+  }
+  const c = config as Record<string, unknown>;
+  const logLevel = resolveLogLevel(config, env);
+
+  if (c.resourceAttributes !== undefined && (typeof c.resourceAttributes !== 'object' || c.resourceAttributes === null || Array.isArray(c.resourceAttributes))) {
+    throw new InvalidConfigError('resourceAttributes', `expected an object of attributes, got ${describe(c.resourceAttributes)}`, 'Pass e.g. { "team": "payments" }.');
+  }
+  if (c.headers !== undefined) {
+    const h = c.headers;
+    if (typeof h !== 'object' || h === null || Array.isArray(h) || Object.values(h).some((v) => typeof v !== 'string')) {
+      // Never echo header values: they are usually credentials.
+      throw new InvalidConfigError('headers', 'expected an object of string values', 'Pass e.g. { "x-api-key": process.env.KEY }.');
+    }
+  }
+  if (c.samplingRate !== undefined && (typeof c.samplingRate !== 'number' || !(c.samplingRate >= 0 && c.samplingRate <= 1))) {
+    throw new InvalidConfigError('samplingRate', `expected a number in [0, 1], got ${describe(c.samplingRate)}`, 'Pass e.g. 0.1 to keep 10% of new traces.');
+  }
+  if (c.sampler !== undefined && !isSampler(c.sampler)) {
+    throw new InvalidConfigError('sampler', 'expected an OpenTelemetry Sampler (an object with shouldSample())', 'Pass a sampler such as headSampler({ ratio: 0.1 }).');
+  }
+  if (c.propagators !== undefined) {
+    const p = c.propagators;
+    if (!Array.isArray(p) || p.some((n) => typeof n !== 'string' || !PROPAGATOR_NAMES.has(n))) {
+      throw new InvalidConfigError('propagators', `expected a list of tracecontext, baggage, b3, b3multi or none, got ${describe(p)}`, 'Pass e.g. ["tracecontext", "baggage"].');
+    }
+  }
+  if (c.spanProcessors !== undefined && (!Array.isArray(c.spanProcessors) || !c.spanProcessors.every(isProcessor))) {
+    throw new InvalidConfigError('spanProcessors', 'expected an array of SpanProcessor objects', 'Pass e.g. [new SimpleSpanProcessor(exporter)].');
+  }
+
+  const envResource = envKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES');
+  const codeResource = (c.resourceAttributes as Attributes | undefined) ?? {};
+  const serviceName =
+    checkString('serviceName', c.serviceName) ??
+    (typeof codeResource['service.name'] === 'string' ? (codeResource['service.name'] as string) : undefined) ??
+    envString(env, 'OTEL_SERVICE_NAME') ??
+    envResource['service.name'] ??
+    'unknown_service:node';
+
+  const headers = {
+    ...envKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', true),
+    ...envKeyValueList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', true),
+    ...((c.headers as Record<string, string> | undefined) ?? {}),
+  };
+
+  return {
+    serviceName,
+    serviceVersion: checkString('serviceVersion', c.serviceVersion),
+    environment: checkString('environment', c.environment),
+    resourceAttributes: { ...envResource, ...codeResource },
+    endpoint: checkEndpoint('endpoint', checkString('endpoint', c.endpoint)) ?? envEndpoint(env) ?? DEFAULTS.endpoint,
+    headers,
+    samplingRate: c.samplingRate as number | undefined,
+    sampler: c.sampler as Sampler | undefined,
+    exportBatchSize:
+      checkInt('exportBatchSize', c.exportBatchSize, 1, 1_000_000) ??
+      envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', { min: 1, max: 1_000_000, integer: true }) ??
+      DEFAULTS.exportBatchSize,
+    exportInterval:
+      checkInt('exportInterval', c.exportInterval, 1, 3_600_000) ??
+      envNumber(env, 'OTEL_BSP_SCHEDULE_DELAY', { min: 1, max: 3_600_000, integer: true }) ??
+      DEFAULTS.exportInterval,
+    maxQueueSize:
+      checkInt('maxQueueSize', c.maxQueueSize, 1, 100_000_000) ??
+      envNumber(env, 'OTEL_BSP_MAX_QUEUE_SIZE', { min: 1, max: 100_000_000, integer: true }) ??
+      DEFAULTS.maxQueueSize,
+    exportTimeout:
+      checkInt('exportTimeout', c.exportTimeout, 1, 3_600_000) ??
+      envNumber(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', { min: 1, max: 3_600_000, integer: true }) ??
+      envNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', { min: 1, max: 3_600_000, integer: true }) ??
+      DEFAULTS.exportTimeout,
+    disabled: checkBool('disabled', c.disabled) ?? envBoolean(env, 'OTEL_SDK_DISABLED', false),
+    logLevel,
+    propagators: (c.propagators as PropagatorName[] | undefined) ?? envPropagators(env) ?? DEFAULTS.propagators,
+    flushOnExit: checkBool('flushOnExit', c.flushOnExit) ?? true,
+    shutdownTimeout: checkInt('shutdownTimeout', c.shutdownTimeout, 1, 600_000) ?? DEFAULTS.shutdownTimeout,
+    spanProcessors: (c.spanProcessors as SpanProcessor[] | undefined) ?? [],
+  };
+}

@@ -1,0 +1,192 @@
+import {
+  context,
+  diag,
+  DiagConsoleLogger,
+  propagation,
+  ProxyTracerProvider,
+  trace,
+  type TextMapPropagator,
+} from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { Metadata } from '@grpc/grpc-js';
+import { LOG_LEVELS, resolveConfig, resolveLogLevel, type ResolvedConfig, type TracingConfig } from './config.js';
+import { installExitHooks } from './exitHooks.js';
+import { FastIdGenerator } from './ids/fastIdGenerator.js';
+import { createInstrumentation } from './instrumentation/instrumentation.js';
+import { buildResource } from './resource.js';
+import { PreDecidedSampler } from './tracer/preDecidedSampler.js';
+import { SAMPLER_ATTRIBUTE, type TracerCore } from './tracer/tracewiseTracer.js';
+import { TracewiseTracerProvider } from './tracer/tracewiseTracerProvider.js';
+import type { GlobalRegistration, Tracing } from './tracing.js';
+import { withTimeout } from './withTimeout.js';
+import type { Env } from './env.js';
+
+/**
+ * The process-wide instance lives on globalThis under a registry symbol, so the ESM and the CJS
+ * builds of tracewise, when both are loaded in one process, share it.
+ */
+const INSTANCE = Symbol.for('tracewise.tracing');
+type Global = typeof globalThis & { [INSTANCE]?: Tracing };
+
+/**
+ * Sets up tracing once for the process and returns it. A second call returns the same instance
+ * (until it is shut down). Throws InvalidConfigError for bad options.
+ */
+export function initTracing(config: TracingConfig = {}, env: Env = process.env): Tracing {
+  const g = globalThis as Global;
+  const existing = g[INSTANCE];
+  if (existing !== undefined) {
+    if (Object.keys(config).length > 0) {
+      diag.warn('tracewise: initTracing() was called again; returning the existing instance and ignoring the new options.');
+    }
+    return existing;
+  }
+  const logLevel = resolveLogLevel(config, env);
+  // A diag logger the application installed itself is kept unless a level is asked for explicitly.
+  const explicit = config.logLevel !== undefined || env.OTEL_LOG_LEVEL !== undefined;
+  if (explicit || !diagLoggerInstalled()) {
+    if (logLevel === 'none') diag.disable();
+    else diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[logLevel], suppressOverrideMessage: true });
+  }
+  const resolved = resolveConfig(config, env);
+  const tracing = resolved.disabled ? createDisabled(resolved) : createEnabled(resolved);
+  g[INSTANCE] = tracing;
+  return tracing;
+}
+
+/** Whether any diag logger is registered (the API keeps it in its versioned global slot). */
+function diagLoggerInstalled(): boolean {
+  const slot = (globalThis as Record<symbol, { diag?: unknown } | undefined>)[Symbol.for('opentelemetry.js.api.1')];
+  return slot?.diag !== undefined;
+}
+
+function createDisabled(config: ResolvedConfig): Tracing {
+  const tracer = new ProxyTracerProvider().getTracer('tracewise');
+  const clear = () => {
+    const g = globalThis as Global;
+    if (g[INSTANCE] === tracing) delete g[INSTANCE];
+    return Promise.resolve();
+  };
+  const tracing: Tracing = {
+    tracer,
+    instrumentation: createInstrumentation(tracer),
+    enabled: false,
+    serviceName: config.serviceName,
+    registration: { tracerProvider: false, contextManager: false, propagator: false },
+    warnings: [],
+    forceFlush: () => Promise.resolve(),
+    shutdown: clear,
+  };
+  return tracing;
+}
+
+function defaultSampler(config: ResolvedConfig): Sampler {
+  if (config.sampler) return config.sampler;
+  if (config.samplingRate !== undefined) {
+    return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.samplingRate) });
+  }
+  return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+}
+
+function exportProcessor(config: ResolvedConfig): SpanProcessor {
+  const metadata = new Metadata();
+  for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
+  const exporter = new OTLPTraceExporter({ url: config.endpoint, metadata, timeoutMillis: config.exportTimeout });
+  return new BatchSpanProcessor(exporter, {
+    maxExportBatchSize: config.exportBatchSize,
+    scheduledDelayMillis: config.exportInterval,
+    maxQueueSize: Math.max(config.maxQueueSize, config.exportBatchSize),
+    exportTimeoutMillis: config.exportTimeout,
+  });
+}
+
+function createPropagator(config: ResolvedConfig): TextMapPropagator {
+  const propagators: TextMapPropagator[] = [];
+  if (config.propagators.includes('tracecontext')) propagators.push(new W3CTraceContextPropagator());
+  if (config.propagators.includes('baggage')) propagators.push(new W3CBaggagePropagator());
+  return new CompositePropagator({ propagators });
+}
+
+function createEnabled(config: ResolvedConfig): Tracing {
+  const sampler = defaultSampler(config);
+  const ids = new FastIdGenerator();
+  const preDecided = new PreDecidedSampler(() => sampler);
+  const core: TracerCore = {
+    sampler,
+    ids,
+    preDecided,
+    provenance: { [SAMPLER_ATTRIBUTE]: sampler.toString() },
+  };
+  const sdkProvider = new BasicTracerProvider({
+    resource: buildResource(config),
+    sampler: preDecided,
+    idGenerator: ids,
+    forceFlushTimeoutMillis: config.shutdownTimeout,
+    spanProcessors: [exportProcessor(config), ...config.spanProcessors],
+  });
+  const provider = new TracewiseTracerProvider(sdkProvider, core);
+
+  const warnings: string[] = [];
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const registration: GlobalRegistration = {
+    tracerProvider: trace.setGlobalTracerProvider(provider),
+    contextManager: context.setGlobalContextManager(contextManager),
+    propagator: propagation.setGlobalPropagator(createPropagator(config)),
+  };
+  if (!registration.tracerProvider) {
+    warnings.push(
+      'Another tracer provider is already registered globally: spans from tracing.tracer and tracing.instrumentation are ' +
+        'exported by tracewise, but instrumentations using trace.getTracer() keep using the other provider. ' +
+        'Call initTracing() before any other OpenTelemetry setup, or remove the other setup.',
+    );
+  }
+  if (!registration.contextManager) {
+    contextManager.disable();
+    warnings.push('Another context manager is already registered globally; tracewise uses it.');
+  }
+  if (!registration.propagator) {
+    warnings.push('Another propagator is already registered globally; inject/extract use it, not the configured `propagators`.');
+  }
+  for (const w of warnings) diag.warn(`tracewise: ${w}`);
+
+  let removeExitHooks: (() => void) | undefined;
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    if (shutdownPromise) return shutdownPromise;
+    removeExitHooks?.();
+    shutdownPromise = withTimeout(sdkProvider.shutdown(), config.shutdownTimeout, 'shutdown').then(() => {
+      if (registration.tracerProvider) trace.disable();
+      if (registration.contextManager) context.disable();
+      if (registration.propagator) propagation.disable();
+      const g = globalThis as Global;
+      if (g[INSTANCE] === tracing) delete g[INSTANCE];
+    });
+    return shutdownPromise;
+  };
+  if (config.flushOnExit) removeExitHooks = installExitHooks(shutdown);
+
+  const tracer = provider.getTracer(config.serviceName);
+  const tracing: Tracing = {
+    tracer,
+    instrumentation: createInstrumentation(tracer),
+    enabled: true,
+    serviceName: config.serviceName,
+    registration,
+    warnings,
+    forceFlush: () =>
+      shutdownPromise ? Promise.resolve() : withTimeout(sdkProvider.forceFlush(), config.shutdownTimeout, 'forceFlush'),
+    shutdown,
+  };
+  return tracing;
+}
