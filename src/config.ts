@@ -1,5 +1,5 @@
 import { DiagLogLevel, type Attributes } from '@opentelemetry/api';
-import type { Sampler, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { InvalidConfigError } from './errors.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
 
@@ -45,6 +45,8 @@ export interface TracingConfig {
   shutdownTimeout?: number;
   /** Extra span processors, run after tracewise's own. */
   spanProcessors?: SpanProcessor[];
+  /** Export to this SpanExporter (batched) instead of OTLP, e.g. a console or in-memory exporter. */
+  exporter?: SpanExporter;
 }
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
@@ -80,6 +82,7 @@ export interface ResolvedConfig {
   flushOnExit: boolean;
   shutdownTimeout: number;
   spanProcessors: SpanProcessor[];
+  exporter: SpanExporter | undefined;
 }
 
 export const DEFAULTS = {
@@ -96,7 +99,7 @@ export const DEFAULTS = {
 const KNOWN_OPTIONS = new Set<string>([
   'serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'endpoint', 'headers',
   'samplingRate', 'sampler', 'exportBatchSize', 'exportInterval', 'maxQueueSize', 'exportTimeout',
-  'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors',
+  'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors', 'exporter',
 ]);
 const PROPAGATOR_NAMES = new Set<string>(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']);
 
@@ -248,6 +251,9 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
       throw new InvalidConfigError('propagators', `expected a list of tracecontext, baggage, b3, b3multi or none, got ${describe(p)}`, 'Pass e.g. ["tracecontext", "baggage"].');
     }
   }
+  if (c.exporter !== undefined && (typeof c.exporter !== 'object' || c.exporter === null || typeof (c.exporter as SpanExporter).export !== 'function')) {
+    throw new InvalidConfigError('exporter', 'expected a SpanExporter (an object with export() and shutdown())', 'Pass e.g. new ConsoleSpanExporter(), or leave it out to export over OTLP.');
+  }
   if (c.spanProcessors !== undefined && (!Array.isArray(c.spanProcessors) || !c.spanProcessors.every(isProcessor))) {
     throw new InvalidConfigError('spanProcessors', 'expected an array of SpanProcessor objects', 'Pass e.g. [new SimpleSpanProcessor(exporter)].');
   }
@@ -299,5 +305,6 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     flushOnExit: checkBool('flushOnExit', c.flushOnExit) ?? true,
     shutdownTimeout: checkInt('shutdownTimeout', c.shutdownTimeout, 1, 600_000) ?? DEFAULTS.shutdownTimeout,
     spanProcessors: (c.spanProcessors as SpanProcessor[] | undefined) ?? [],
+    exporter: c.exporter as SpanExporter | undefined,
   };
 }

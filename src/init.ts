@@ -102,7 +102,7 @@ function defaultSampler(config: ResolvedConfig): Sampler {
 function exportProcessor(config: ResolvedConfig): SpanProcessor {
   const metadata = new Metadata();
   for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
-  const exporter = new OTLPTraceExporter({ url: config.endpoint, metadata, timeoutMillis: config.exportTimeout });
+  const exporter = config.exporter ?? new OTLPTraceExporter({ url: config.endpoint, metadata, timeoutMillis: config.exportTimeout });
   return new BatchSpanProcessor(exporter, {
     maxExportBatchSize: config.exportBatchSize,
     scheduledDelayMillis: config.exportInterval,

@@ -15,7 +15,8 @@ import {
 } from '@opentelemetry/api';
 import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
-import { generateSpanId, generateTraceId, type FastIdGenerator } from '../ids/fastIdGenerator.js';
+import { generateTraceId, type FastIdGenerator } from '../ids/fastIdGenerator.js';
+import { UnsampledSpan } from './unsampledSpan.js';
 import type { PreDecidedSampler } from './preDecidedSampler.js';
 
 /** The attribute naming the sampler that decided; samplers of src/sampling set it themselves. */
@@ -77,12 +78,7 @@ export class TracewiseTracer implements Tracer {
     );
 
     if (result.decision === SamplingDecision.NOT_RECORD) {
-      return trace.wrapSpanContext({
-        traceId,
-        spanId: generateSpanId(),
-        traceFlags: TraceFlags.NONE,
-        traceState: result.traceState ?? (hasParent ? parent.traceState : undefined),
-      });
+      return new UnsampledSpan(traceId, TraceFlags.NONE, result.traceState ?? (hasParent ? parent.traceState : undefined));
     }
 
     if (!hasParent) core.ids.nextTraceId = traceId;
