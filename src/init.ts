@@ -127,6 +127,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     ids,
     preDecided,
     provenance: { [SAMPLER_ATTRIBUTE]: sampler.toString() },
+    forcing: undefined,
   };
   const sdkProvider = new BasicTracerProvider({
     resource: buildResource(config),

@@ -10,6 +10,7 @@ import {
   type Context,
   type Link,
   type Span,
+  type SpanContext,
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
@@ -34,6 +35,23 @@ export interface TracerCore {
   readonly preDecided: PreDecidedSampler;
   /** `{ 'tracewise.sampler': description }`, for samplers that do not name themselves. */
   provenance: Attributes;
+  /**
+   * Error/latency forcing (src/forcing): when set, a RECORD_ONLY decision starts a provisional
+   * span buffered per local trace instead of an SDK span.
+   */
+  forcing: ProvisionalSpanFactory | undefined;
+}
+
+/** What the forcing buffer offers the tracer. */
+export interface ProvisionalSpanFactory {
+  startSpan(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    traceId: string,
+    parent: SpanContext | undefined,
+    result: SamplingResult,
+  ): Span;
 }
 
 /** Adds the deciding sampler's name to a recording decision that lacks it. */
@@ -79,6 +97,10 @@ export class TracewiseTracer implements Tracer {
 
     if (result.decision === SamplingDecision.NOT_RECORD) {
       return new UnsampledSpan(traceId, TraceFlags.NONE, result.traceState ?? (hasParent ? parent.traceState : undefined));
+    }
+
+    if (result.decision === SamplingDecision.RECORD && core.forcing !== undefined) {
+      return core.forcing.startSpan(name, opts, ctx, traceId, hasParent ? parent : undefined, result);
     }
 
     if (!hasParent) core.ids.nextTraceId = traceId;
