@@ -1,0 +1,18 @@
+export { createPropagator } from './createPropagator.js';
+export { propagatorsFromEnv } from './propagatorsFromEnv.js';
+export {
+  validatePropagators,
+  PROPAGATOR_NAMES,
+  DEFAULT_PROPAGATORS,
+  type PropagatorName,
+} from './validatePropagators.js';
+export { b3Propagator, B3_DEBUG_FLAG_KEY, type B3Encoding } from './b3Propagator.js';
+export { noopPropagator } from './noopPropagator.js';
+export { injectInto, type Propagates } from './injectInto.js';
+export { extractFrom } from './extractFrom.js';
+export { httpHeaders, type HttpHeaderRecord } from './carriers/httpHeaders.js';
+export { httpMessage, type HttpMessageLike } from './carriers/httpMessage.js';
+export { fetchHeaders, type FetchHeadersLike } from './carriers/fetchHeaders.js';
+export { grpcMetadata, type GrpcMetadataLike } from './carriers/grpcMetadata.js';
+export { mapCarrier } from './carriers/mapCarrier.js';
+export { messageAttributes, sqsMessageAttributes, type AttributeRecord } from './carriers/messageAttributes.js';
