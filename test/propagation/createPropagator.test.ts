@@ -11,7 +11,6 @@ import {
 } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvWarnings } from '../../src/env.js';
-import { isTracewiseError } from '../../src/errors.js';
 import {
   createPropagator,
   DEFAULT_PROPAGATORS,
@@ -68,14 +67,9 @@ describe('createPropagator', () => {
     [['none', 'b3']],
     [[42]],
   ])('throws InvalidConfigError for %j', (names) => {
-    let error: unknown;
-    try {
-      createPropagator(names as never);
-    } catch (e) {
-      error = e;
-    }
-    expect(isTracewiseError(error)).toBe(true);
-    expect((error as { option: string }).option).toBe('propagators');
+    expect(() => createPropagator(names as never)).toThrow(
+      expect.objectContaining({ code: 'TRACEWISE_INVALID_CONFIG', option: 'propagators' }),
+    );
   });
 });
 
