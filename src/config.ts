@@ -1,4 +1,4 @@
-import { DiagLogLevel, type Attributes } from '@opentelemetry/api';
+import { DiagLogLevel, type Attributes, type MeterProvider } from '@opentelemetry/api';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { InvalidConfigError } from './errors.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
@@ -47,6 +47,10 @@ export interface TracingConfig {
   spanProcessors?: SpanProcessor[];
   /** Export to this SpanExporter (batched) instead of OTLP, e.g. a console or in-memory exporter. */
   exporter?: SpanExporter;
+  /** Count spans for `tracing.metrics`. Default true. */
+  metrics?: boolean;
+  /** Publish tracing's own metrics here; default: the global MeterProvider, if one is registered. */
+  meterProvider?: MeterProvider;
 }
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
@@ -83,6 +87,8 @@ export interface ResolvedConfig {
   shutdownTimeout: number;
   spanProcessors: SpanProcessor[];
   exporter: SpanExporter | undefined;
+  metrics: boolean;
+  meterProvider: MeterProvider | undefined;
 }
 
 export const DEFAULTS = {
@@ -100,6 +106,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'endpoint', 'headers',
   'samplingRate', 'sampler', 'exportBatchSize', 'exportInterval', 'maxQueueSize', 'exportTimeout',
   'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors', 'exporter',
+  'metrics', 'meterProvider',
 ]);
 const PROPAGATOR_NAMES = new Set<string>(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']);
 
@@ -254,6 +261,9 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
   if (c.exporter !== undefined && (typeof c.exporter !== 'object' || c.exporter === null || typeof (c.exporter as SpanExporter).export !== 'function')) {
     throw new InvalidConfigError('exporter', 'expected a SpanExporter (an object with export() and shutdown())', 'Pass e.g. new ConsoleSpanExporter(), or leave it out to export over OTLP.');
   }
+  if (c.meterProvider !== undefined && (typeof c.meterProvider !== 'object' || c.meterProvider === null || typeof (c.meterProvider as MeterProvider).getMeter !== 'function')) {
+    throw new InvalidConfigError('meterProvider', 'expected an OpenTelemetry MeterProvider (an object with getMeter())', 'Pass your MeterProvider, or leave it out to use the global one.');
+  }
   if (c.spanProcessors !== undefined && (!Array.isArray(c.spanProcessors) || !c.spanProcessors.every(isProcessor))) {
     throw new InvalidConfigError('spanProcessors', 'expected an array of SpanProcessor objects', 'Pass e.g. [new SimpleSpanProcessor(exporter)].');
   }
@@ -306,5 +316,7 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     shutdownTimeout: checkInt('shutdownTimeout', c.shutdownTimeout, 1, 600_000) ?? DEFAULTS.shutdownTimeout,
     spanProcessors: (c.spanProcessors as SpanProcessor[] | undefined) ?? [],
     exporter: c.exporter as SpanExporter | undefined,
+    metrics: checkBool('metrics', c.metrics) ?? true,
+    meterProvider: c.meterProvider as MeterProvider | undefined,
   };
 }

@@ -10,6 +10,7 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
+  AlwaysOffSampler,
   AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
@@ -30,6 +31,8 @@ import { SAMPLER_ATTRIBUTE, type TracerCore } from './tracer/tracewiseTracer.js'
 import { TracewiseTracerProvider } from './tracer/tracewiseTracerProvider.js';
 import type { GlobalRegistration, Tracing } from './tracing.js';
 import { withTimeout } from './withTimeout.js';
+import { setUpMetrics } from './metrics/setUpMetrics.js';
+import { countingProcessor, SpanCounters } from './metrics/spanCounters.js';
 import type { Env } from './env.js';
 
 /**
@@ -85,6 +88,7 @@ function createDisabled(config: ResolvedConfig): Tracing {
     serviceName: config.serviceName,
     registration: { tracerProvider: false, contextManager: false, propagator: false },
     warnings: [],
+    metrics: setUpMetrics(config, new SpanCounters(), () => new AlwaysOffSampler(), undefined),
     forceFlush: () => Promise.resolve(),
     shutdown: clear,
   };
@@ -128,14 +132,20 @@ function createEnabled(config: ResolvedConfig): Tracing {
     preDecided,
     provenance: { [SAMPLER_ATTRIBUTE]: sampler.toString() },
     forcing: undefined,
+    counters: config.metrics ? new SpanCounters() : undefined,
   };
   const sdkProvider = new BasicTracerProvider({
     resource: buildResource(config),
     sampler: preDecided,
     idGenerator: ids,
     forceFlushTimeoutMillis: config.shutdownTimeout,
-    spanProcessors: [exportProcessor(config), ...config.spanProcessors],
+    spanProcessors: [
+      ...(core.counters ? [countingProcessor(core.counters)] : []),
+      exportProcessor(config),
+      ...config.spanProcessors,
+    ],
   });
+  const metrics = setUpMetrics(config, core.counters ?? new SpanCounters(), () => sampler, undefined);
   const provider = new TracewiseTracerProvider(sdkProvider, core);
 
   const warnings: string[] = [];
@@ -166,6 +176,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
   const shutdown = (): Promise<void> => {
     if (shutdownPromise) return shutdownPromise;
     removeExitHooks?.();
+    metrics.unpublish();
     shutdownPromise = withTimeout(sdkProvider.shutdown(), config.shutdownTimeout, 'shutdown').then(() => {
       if (registration.tracerProvider) trace.disable();
       if (registration.contextManager) context.disable();
@@ -185,6 +196,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     serviceName: config.serviceName,
     registration,
     warnings,
+    metrics,
     forceFlush: () =>
       shutdownPromise ? Promise.resolve() : withTimeout(sdkProvider.forceFlush(), config.shutdownTimeout, 'forceFlush'),
     shutdown,

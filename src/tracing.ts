@@ -1,5 +1,6 @@
 import type { Tracer } from '@opentelemetry/api';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
+import type { TracingMetricsHandle } from './metrics/setUpMetrics.js';
 
 /** Which OTel globals this `initTracing()` managed to register. */
 export interface GlobalRegistration {
@@ -20,6 +21,8 @@ export interface Tracing {
   readonly registration: GlobalRegistration;
   /** Problems found at start-up, e.g. another tracer provider already registered. */
   readonly warnings: readonly string[];
+  /** Counters of what tracing itself does: `snapshot()`, `publish(meterProvider)`. */
+  readonly metrics: TracingMetricsHandle;
   /** Exports every ended span; bounded by `shutdownTimeout`. */
   forceFlush(): Promise<void>;
   /** Flushes and stops; idempotent, bounded by `shutdownTimeout`. */

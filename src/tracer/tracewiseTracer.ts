@@ -18,6 +18,7 @@ import { isTracingSuppressed } from '@opentelemetry/core';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { generateTraceId, type FastIdGenerator } from '../ids/fastIdGenerator.js';
 import { UnsampledSpan } from './unsampledSpan.js';
+import type { SpanCounters } from '../metrics/spanCounters.js';
 import type { PreDecidedSampler } from './preDecidedSampler.js';
 
 /** The attribute naming the sampler that decided; samplers of src/sampling set it themselves. */
@@ -40,6 +41,8 @@ export interface TracerCore {
    * span buffered per local trace instead of an SDK span.
    */
   forcing: ProvisionalSpanFactory | undefined;
+  /** Span counters for tracing.metrics; undefined when metrics are off. */
+  counters: SpanCounters | undefined;
 }
 
 /** What the forcing buffer offers the tracer. */
@@ -94,6 +97,8 @@ export class TracewiseTracer implements Tracer {
       opts.attributes ?? {},
       opts.links ?? NO_LINKS,
     );
+
+    if (core.counters !== undefined) core.counters.countStart(hasParent ? parent : undefined, result.decision);
 
     if (result.decision === SamplingDecision.NOT_RECORD) {
       return new UnsampledSpan(traceId, TraceFlags.NONE, result.traceState ?? (hasParent ? parent.traceState : undefined));

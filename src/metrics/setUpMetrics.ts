@@ -1,0 +1,50 @@
+import { metrics as metricsApi, type MeterProvider } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import type { ResolvedConfig } from '../config.js';
+import type { ExportStats } from '../export/exportStats.js';
+import { publishMetrics } from './publishMetrics.js';
+import type { SpanCounters } from './spanCounters.js';
+import { createTracingMetrics, latencyTracker, type TracingMetrics } from './tracingMetrics.js';
+
+/** `tracing.metrics`. */
+export interface TracingMetricsHandle extends TracingMetrics {
+  /** Publishes the figures through this MeterProvider's instruments (once per provider). */
+  publish(meterProvider: MeterProvider): void;
+  /** @internal Stops publishing (shutdown). */
+  unpublish(): void;
+  /** @internal Feeds the export latency average; pass to the export pipeline as its observer. */
+  readonly latency: ReturnType<typeof latencyTracker>;
+}
+
+/** Whether the global MeterProvider is a real one (the API hands out a no-op until one is set). */
+function globalMeterProvider(): MeterProvider | undefined {
+  const mp = metricsApi.getMeterProvider();
+  return mp.constructor?.name === 'NoopMeterProvider' ? undefined : mp;
+}
+
+export function setUpMetrics(
+  config: ResolvedConfig,
+  counters: SpanCounters,
+  sampler: () => Sampler,
+  exportStats: (() => ExportStats) | undefined,
+  extraDropped?: () => Record<string, number>,
+): TracingMetricsHandle {
+  const latency = latencyTracker();
+  const metrics = createTracingMetrics({ counters, sampler, exportStats, extraDropped }, latency);
+  const published = new Map<MeterProvider, () => void>();
+  const handle: TracingMetricsHandle = {
+    snapshot: metrics.snapshot,
+    latency,
+    publish(meterProvider) {
+      if (published.has(meterProvider)) return;
+      published.set(meterProvider, publishMetrics(meterProvider, metrics, counters, config.exporter ? 'custom_span_exporter' : 'otlp_grpc_span_exporter'));
+    },
+    unpublish() {
+      for (const stop of published.values()) stop();
+      published.clear();
+    },
+  };
+  const mp = config.meterProvider ?? globalMeterProvider();
+  if (mp !== undefined && config.metrics && !config.disabled) handle.publish(mp);
+  return handle;
+}
