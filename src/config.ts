@@ -1,6 +1,9 @@
 import { DiagLogLevel, type Attributes, type MeterProvider } from '@opentelemetry/api';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { InvalidConfigError } from './errors.js';
+import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
+import { normalizeStaticEntries } from './baggage/staticEntries.js';
+import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
 
 /**
@@ -47,6 +50,11 @@ export interface TracingConfig {
   spanProcessors?: SpanProcessor[];
   /** Export to this SpanExporter (batched) instead of OTLP, e.g. a console or in-memory exporter. */
   exporter?: SpanExporter;
+  /**
+   * Baggage: `staticEntries` are added to every outgoing request (deployment tags…);
+   * `allow` names the baggage keys copied into span attributes `baggage.<key>` (default none).
+   */
+  baggage?: BaggageConfig;
   /** Count spans for `tracing.metrics`. Default true. */
   metrics?: boolean;
   /** Publish tracing's own metrics here; default: the global MeterProvider, if one is registered. */
@@ -54,7 +62,7 @@ export interface TracingConfig {
 }
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
-export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi' | 'none';
+export type { PropagatorName };
 
 export const LOG_LEVELS: Record<LogLevel, DiagLogLevel> = {
   none: DiagLogLevel.NONE,
@@ -89,6 +97,12 @@ export interface ResolvedConfig {
   exporter: SpanExporter | undefined;
   metrics: boolean;
   meterProvider: MeterProvider | undefined;
+  baggage: { staticEntries: Readonly<Record<string, string>>; allow: BaggageAllow | undefined };
+}
+
+export interface BaggageConfig {
+  staticEntries?: Record<string, string>;
+  allow?: BaggageAllow;
 }
 
 export const DEFAULTS = {
@@ -98,7 +112,6 @@ export const DEFAULTS = {
   maxQueueSize: 2048,
   exportTimeout: 10_000,
   logLevel: 'warn' as LogLevel,
-  propagators: ['tracecontext', 'baggage'] as PropagatorName[],
   shutdownTimeout: 5000,
 };
 
@@ -106,9 +119,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'endpoint', 'headers',
   'samplingRate', 'sampler', 'exportBatchSize', 'exportInterval', 'maxQueueSize', 'exportTimeout',
   'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors', 'exporter',
-  'metrics', 'meterProvider',
+  'metrics', 'meterProvider', 'baggage',
 ]);
-const PROPAGATOR_NAMES = new Set<string>(['tracecontext', 'baggage', 'b3', 'b3multi', 'none']);
 
 // ---- checks for values given in code: wrong → InvalidConfigError naming the field and the fix
 
@@ -192,22 +204,6 @@ function envLogLevel(env: Env): LogLevel | undefined {
   return undefined;
 }
 
-export function envPropagators(env: Env): PropagatorName[] | undefined {
-  const v = envString(env, 'OTEL_PROPAGATORS');
-  if (v === undefined) return undefined;
-  const out: PropagatorName[] = [];
-  for (const raw of v.split(',')) {
-    const name = raw.trim().toLowerCase();
-    if (name === '') continue;
-    if (!PROPAGATOR_NAMES.has(name)) {
-      warnBadEnv('OTEL_PROPAGATORS', `unknown propagator "${name}" (tracecontext, baggage, b3, b3multi, none)`, 'the others');
-      continue;
-    }
-    if (!out.includes(name as PropagatorName)) out.push(name as PropagatorName);
-  }
-  return out.length ? out : undefined;
-}
-
 /**
  * The diag level alone, resolved first so that warnings about other variables reach a logger.
  */
@@ -252,12 +248,6 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
   if (c.sampler !== undefined && !isSampler(c.sampler)) {
     throw new InvalidConfigError('sampler', 'expected an OpenTelemetry Sampler (an object with shouldSample())', 'Pass a sampler such as headSampler({ ratio: 0.1 }).');
   }
-  if (c.propagators !== undefined) {
-    const p = c.propagators;
-    if (!Array.isArray(p) || p.some((n) => typeof n !== 'string' || !PROPAGATOR_NAMES.has(n))) {
-      throw new InvalidConfigError('propagators', `expected a list of tracecontext, baggage, b3, b3multi or none, got ${describe(p)}`, 'Pass e.g. ["tracecontext", "baggage"].');
-    }
-  }
   if (c.exporter !== undefined && (typeof c.exporter !== 'object' || c.exporter === null || typeof (c.exporter as SpanExporter).export !== 'function')) {
     throw new InvalidConfigError('exporter', 'expected a SpanExporter (an object with export() and shutdown())', 'Pass e.g. new ConsoleSpanExporter(), or leave it out to export over OTLP.');
   }
@@ -267,6 +257,13 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
   if (c.spanProcessors !== undefined && (!Array.isArray(c.spanProcessors) || !c.spanProcessors.every(isProcessor))) {
     throw new InvalidConfigError('spanProcessors', 'expected an array of SpanProcessor objects', 'Pass e.g. [new SimpleSpanProcessor(exporter)].');
   }
+
+  if (c.baggage !== undefined && (typeof c.baggage !== 'object' || c.baggage === null || Array.isArray(c.baggage))) {
+    throw new InvalidConfigError('baggage', `expected an object, got ${describe(c.baggage)}`, 'Pass e.g. { staticEntries: { region: "eu" }, allow: ["tenant"] }.');
+  }
+  const baggage = (c.baggage as BaggageConfig | undefined) ?? {};
+  // Validates `allow` now, so a bad one fails here rather than when the processor is built.
+  baggageSpanProcessor(baggage.allow);
 
   const envResource = envKeyValueList(env, 'OTEL_RESOURCE_ATTRIBUTES');
   const codeResource = (c.resourceAttributes as Attributes | undefined) ?? {};
@@ -311,7 +308,14 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
       DEFAULTS.exportTimeout,
     disabled: checkBool('disabled', c.disabled) ?? envBoolean(env, 'OTEL_SDK_DISABLED', false),
     logLevel,
-    propagators: (c.propagators as PropagatorName[] | undefined) ?? envPropagators(env) ?? DEFAULTS.propagators,
+    propagators:
+      c.propagators !== undefined
+        ? validatePropagators(c.propagators as unknown[])
+        : (propagatorsFromEnv(env) ?? [...DEFAULT_PROPAGATORS]),
+    baggage: {
+      staticEntries: normalizeStaticEntries(baggage.staticEntries),
+      allow: baggage.allow,
+    },
     flushOnExit: checkBool('flushOnExit', c.flushOnExit) ?? true,
     shutdownTimeout: checkInt('shutdownTimeout', c.shutdownTimeout, 1, 600_000) ?? DEFAULTS.shutdownTimeout,
     spanProcessors: (c.spanProcessors as SpanProcessor[] | undefined) ?? [],

@@ -5,10 +5,8 @@ import {
   propagation,
   ProxyTracerProvider,
   trace,
-  type TextMapPropagator,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   AlwaysOffSampler,
   AlwaysOnSampler,
@@ -22,7 +20,9 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { Metadata } from '@grpc/grpc-js';
 import { LOG_LEVELS, resolveConfig, resolveLogLevel, type ResolvedConfig, type TracingConfig } from './config.js';
+import { baggageSpanProcessor, createBaggageManager, withStaticBaggage } from './baggage/index.js';
 import { installExitHooks } from './exitHooks.js';
+import { createPropagator } from './propagation/index.js';
 import { FastIdGenerator } from './ids/fastIdGenerator.js';
 import { createInstrumentation } from './instrumentation/instrumentation.js';
 import { buildResource } from './resource.js';
@@ -89,6 +89,7 @@ function createDisabled(config: ResolvedConfig): Tracing {
     registration: { tracerProvider: false, contextManager: false, propagator: false },
     warnings: [],
     metrics: setUpMetrics(config, new SpanCounters(), () => new AlwaysOffSampler(), undefined),
+    baggage: createBaggageManager({ staticEntries: config.baggage.staticEntries }),
     forceFlush: () => Promise.resolve(),
     shutdown: clear,
   };
@@ -115,12 +116,6 @@ function exportProcessor(config: ResolvedConfig): SpanProcessor {
   });
 }
 
-function createPropagator(config: ResolvedConfig): TextMapPropagator {
-  const propagators: TextMapPropagator[] = [];
-  if (config.propagators.includes('tracecontext')) propagators.push(new W3CTraceContextPropagator());
-  if (config.propagators.includes('baggage')) propagators.push(new W3CBaggagePropagator());
-  return new CompositePropagator({ propagators });
-}
 
 function createEnabled(config: ResolvedConfig): Tracing {
   const sampler = defaultSampler(config);
@@ -134,6 +129,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     forcing: undefined,
     counters: config.metrics ? new SpanCounters() : undefined,
   };
+  const baggageToAttributes = baggageSpanProcessor(config.baggage.allow);
   const sdkProvider = new BasicTracerProvider({
     resource: buildResource(config),
     sampler: preDecided,
@@ -141,6 +137,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     forceFlushTimeoutMillis: config.shutdownTimeout,
     spanProcessors: [
       ...(core.counters ? [countingProcessor(core.counters)] : []),
+      ...(baggageToAttributes ? [baggageToAttributes] : []),
       exportProcessor(config),
       ...config.spanProcessors,
     ],
@@ -153,7 +150,9 @@ function createEnabled(config: ResolvedConfig): Tracing {
   const registration: GlobalRegistration = {
     tracerProvider: trace.setGlobalTracerProvider(provider),
     contextManager: context.setGlobalContextManager(contextManager),
-    propagator: propagation.setGlobalPropagator(createPropagator(config)),
+    propagator: propagation.setGlobalPropagator(
+      withStaticBaggage(createPropagator(config.propagators), config.baggage.staticEntries),
+    ),
   };
   if (!registration.tracerProvider) {
     warnings.push(
@@ -197,6 +196,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     registration,
     warnings,
     metrics,
+    baggage: createBaggageManager({ staticEntries: config.baggage.staticEntries }),
     forceFlush: () =>
       shutdownPromise ? Promise.resolve() : withTimeout(sdkProvider.forceFlush(), config.shutdownTimeout, 'forceFlush'),
     shutdown,

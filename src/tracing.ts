@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { BaggageManager } from './baggage/index.js';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
 import type { TracingMetricsHandle } from './metrics/setUpMetrics.js';
 
@@ -21,6 +22,8 @@ export interface Tracing {
   readonly registration: GlobalRegistration;
   /** Problems found at start-up, e.g. another tracer provider already registered. */
   readonly warnings: readonly string[];
+  /** Request-scoped baggage on the OTel baggage API (get, set, remove, getAll, withBaggage). */
+  readonly baggage: BaggageManager;
   /** Counters of what tracing itself does: `snapshot()`, `publish(meterProvider)`. */
   readonly metrics: TracingMetricsHandle;
   /** Exports every ended span; bounded by `shutdownTimeout`. */

@@ -1,15 +1,13 @@
 import {
   context as contextApi,
-  propagation,
   trace,
   type Attributes,
   type Context,
   type Span,
   type SpanOptions,
-  type TextMapGetter,
-  type TextMapSetter,
   type Tracer,
 } from '@opentelemetry/api';
+import { extractFrom, injectInto } from '../propagation/index.js';
 import { recordError } from './recordError.js';
 
 export interface StartSpanOptions extends SpanOptions {
@@ -32,34 +30,16 @@ export interface Instrumentation {
    */
   withSpan<T>(name: string, fn: (span: Span) => T, options?: StartSpanOptions): T;
   recordError(span: Span, error: unknown, attributes?: Attributes): void;
-  /** Writes the active (or given) context into outgoing headers or a plain object. */
+  /**
+   * Writes the active (or given) context into a carrier: a plain object or Map, node:http headers
+   * or outgoing message, fetch Headers, gRPC Metadata, message attributes. Returns the carrier.
+   */
   inject<C extends object>(carrier: C, ctx?: Context): C;
-  /** Reads a context from incoming headers or a plain object; returns the new context. */
+  /** Reads a context from any carrier `inject` writes to; returns the new context. */
   extract(carrier: object, ctx?: Context): Context;
   /** `{ trace_id, span_id, trace_flags }` of the active span, for log correlation; undefined without one. */
   logContext(ctx?: Context): LogContext | undefined;
 }
-
-type HeaderBag = Record<string, unknown> & { setHeader?: unknown; getHeader?: unknown };
-
-/** Header-aware getter: node:http IncomingHttpHeaders (lower-case, arrays) and plain objects. */
-const getter: TextMapGetter<HeaderBag> = {
-  keys: (c) => Object.keys(c),
-  get(c, key) {
-    const v = c[key] ?? c[key.toLowerCase()];
-    if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-    return undefined;
-  },
-};
-
-/** Writes with setHeader() when the carrier has it (outgoing node:http messages). */
-const setter: TextMapSetter<HeaderBag> = {
-  set(c, key, value) {
-    if (typeof c.setHeader === 'function') (c.setHeader as (k: string, v: string) => void)(key, value);
-    else c[key] = value;
-  },
-};
 
 export function createInstrumentation(tracer: Tracer): Instrumentation {
   const startSpan = (name: string, options?: StartSpanOptions): Span =>
@@ -97,13 +77,8 @@ export function createInstrumentation(tracer: Tracer): Instrumentation {
       });
     },
     recordError,
-    inject(carrier, ctx) {
-      propagation.inject(ctx ?? contextApi.active(), carrier as HeaderBag, setter);
-      return carrier;
-    },
-    extract(carrier, ctx) {
-      return propagation.extract(ctx ?? contextApi.active(), carrier as HeaderBag, getter);
-    },
+    inject: (carrier, ctx) => injectInto(carrier, ctx ?? contextApi.active()),
+    extract: (carrier, ctx) => extractFrom(carrier, ctx ?? contextApi.active()),
     logContext(ctx) {
       const sc = trace.getSpanContext(ctx ?? contextApi.active());
       if (sc === undefined) return undefined;

@@ -18,7 +18,17 @@ const seenHeaders: http.IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
   collector = await startOtlpServer();
-  tracing = initTracing({ serviceName: 'front', endpoint: collector.url, flushOnExit: false, logLevel: 'none', exportInterval: 50 }, {});
+  tracing = initTracing(
+    {
+      serviceName: 'front',
+      endpoint: collector.url,
+      flushOnExit: false,
+      logLevel: 'none',
+      exportInterval: 50,
+      baggage: { staticEntries: { region: 'eu-west' }, allow: ['tenant'] },
+    },
+    {},
+  );
   const { instrumentation } = tracing;
   back = http.createServer((req, res) => {
     seenHeaders.push(req.headers);
@@ -27,6 +37,7 @@ beforeAll(async () => {
       instrumentation.withSpan('GET /stock', (span) => {
         const tenant = propagation.getActiveBaggage()?.getEntry('tenant')?.value ?? 'none';
         span.setAttribute('tenant.seen', tenant);
+        span.setAttribute('region.seen', tracing.baggage.get('region') ?? 'none');
         res.end(tenant);
       }, { kind: SpanKind.SERVER });
     });
@@ -62,7 +73,8 @@ describe('propagation across HTTP services', () => {
     );
     expect(body).toBe('acme corp');
     expect(seenHeaders.at(-1)!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
-    expect(seenHeaders.at(-1)!.baggage).toBe('tenant=acme%20corp');
+    // static entries first, then the request's own
+    expect(seenHeaders.at(-1)!.baggage).toBe('region=eu-west,tenant=acme%20corp');
 
     await tracing.forceFlush();
     const spans = await collector.waitForSpans(2);
@@ -73,6 +85,11 @@ describe('propagation across HTTP services', () => {
     expect(server.kind).toBe(2);
     expect(client.kind).toBe(3);
     expect(server.attributes['tenant.seen']).toBe('acme corp');
+    expect(server.attributes['region.seen']).toBe('eu-west');
+    // allowlisted baggage is copied into attributes at span start; other keys are not
+    expect(server.attributes['baggage.tenant']).toBe('acme corp');
+    expect(server.attributes['baggage.region']).toBeUndefined();
+    expect(client.attributes['baggage.tenant']).toBe('acme corp');
   });
 
   it('inject writes through setHeader on an outgoing request', async () => {
