@@ -5,4 +5,5 @@ export { baggageMetadata, baggageProperties, type BaggageProperty } from './prop
 export { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_SCAN } from './limits.js';
 export { createBaggageManager, type BaggageManager, type BaggageManagerOptions } from './createBaggageManager.js';
 export { withStaticBaggage } from './withStaticBaggage.js';
+export { normalizeStaticEntries } from './staticEntries.js';
 export { baggageSpanProcessor, BAGGAGE_ATTRIBUTE_PREFIX, type BaggageAllow } from './baggageSpanProcessor.js';

@@ -29,15 +29,6 @@ import {
 // Same key as propagator-b3's (createContextKey uses Symbol.for); the package does not export it.
 export const B3_DEBUG_FLAG_KEY = createContextKey('OpenTelemetry Context Key B3 Debug Flag');
 
-const SINGLE = /^(?:[0-9a-f]{16}|[0-9a-f]{32})-[0-9a-f]{16}(?:-[01d](?:-[0-9a-f]{16})?)?$/;
-const TRACE_ID = /^(?:[0-9a-f]{16}|[0-9a-f]{32})$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
-const STRICT: Record<string, RegExp> = {
-  [B3_CONTEXT_HEADER]: SINGLE,
-  [X_B3_TRACE_ID]: TRACE_ID,
-  [X_B3_SPAN_ID]: SPAN_ID,
-};
-
 export type B3Encoding = 'single' | 'multi';
 
 export function b3Propagator(encoding: B3Encoding): TextMapPropagator {
@@ -59,16 +50,53 @@ export function b3Propagator(encoding: B3Encoding): TextMapPropagator {
   };
 }
 
+/**
+ * One strict getter per underlying getter, cached: getters are module-level singletons in
+ * practice, and allocating closures on every extract is measurably slow (see bench/propagation.ts).
+ */
+const strictGetters = new WeakMap<TextMapGetter, TextMapGetter>();
+
 function strictGetter<C>(getter: TextMapGetter<C>): TextMapGetter<C> {
-  return {
-    keys: (carrier) => getter.keys(carrier),
-    get(carrier, key) {
-      const value = getter.get(carrier, key);
-      const rule = STRICT[key];
-      if (rule === undefined || value === undefined) return value;
-      // Like the official propagator, only the first of repeated values counts.
-      const first = Array.isArray(value) ? value[0] : value;
-      return typeof first === 'string' && rule.test(first) ? first : undefined;
-    },
-  };
+  let strict = strictGetters.get(getter);
+  if (strict === undefined) {
+    strict = {
+      keys: (carrier) => getter.keys(carrier as C),
+      get(carrier, key) {
+        const value = getter.get(carrier as C, key);
+        if (value === undefined) return value;
+        const check = key === B3_CONTEXT_HEADER ? isSingleHeader : key === X_B3_TRACE_ID ? isTraceId : key === X_B3_SPAN_ID ? isSpanId : undefined;
+        if (check === undefined) return value;
+        // Like the official propagator, only the first of repeated values counts.
+        const first = Array.isArray(value) ? value[0] : value;
+        return typeof first === 'string' && check(first) ? first : undefined;
+      },
+    };
+    strictGetters.set(getter, strict);
+  }
+  return strict as TextMapGetter<C>;
+}
+
+// The strict B3 grammar, lower-case hex only, anchored:
+//   b3 = traceid-spanid[-sampling[-parentspanid]]; traceid 16 or 32 hex, IDs 16 hex, sampling 0|1|d
+const SINGLE = /^[0-9a-f]{16}(?:[0-9a-f]{16})?-[0-9a-f]{16}(?:-[01d](?:-[0-9a-f]{16})?)?$/;
+const TRACE_ID = /^[0-9a-f]{16}(?:[0-9a-f]{16})?$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+
+// B3Propagator reads `b3` twice per extract (to choose the format, then to parse it): remember the
+// last value that passed so the second read costs a pointer comparison.
+let lastValidSingle = '';
+
+function isSingleHeader(s: string): boolean {
+  if (s === lastValidSingle) return true;
+  if (!SINGLE.test(s)) return false;
+  lastValidSingle = s;
+  return true;
+}
+
+function isTraceId(s: string): boolean {
+  return TRACE_ID.test(s);
+}
+
+function isSpanId(s: string): boolean {
+  return SPAN_ID.test(s);
 }
