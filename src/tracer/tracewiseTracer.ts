@@ -25,6 +25,13 @@ import type { PreDecidedSampler } from './preDecidedSampler.js';
 export const SAMPLER_ATTRIBUTE = 'tracewise.sampler';
 
 const SUPPRESSED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/**
+ * W3C Trace Context Level 2 "random" trace flag: the right-most 7 bytes of the trace ID are
+ * random. True of every trace ID we generate; inherited from a parent otherwise. (The SDK's
+ * Tracer rebuilds the flags from the sampling decision alone and drops this bit.)
+ */
+export const RANDOM_TRACE_FLAG = 0x02;
 const NO_LINKS: Link[] = [];
 const NO_OPTIONS: SpanOptions = {};
 
@@ -100,8 +107,9 @@ export class TracewiseTracer implements Tracer {
 
     if (core.counters !== undefined) core.counters.countStart(hasParent ? parent : undefined, result.decision);
 
+    const random = hasParent ? parent.traceFlags & RANDOM_TRACE_FLAG : RANDOM_TRACE_FLAG;
     if (result.decision === SamplingDecision.NOT_RECORD) {
-      return new UnsampledSpan(traceId, TraceFlags.NONE, result.traceState ?? (hasParent ? parent.traceState : undefined));
+      return new UnsampledSpan(traceId, TraceFlags.NONE | random, result.traceState ?? (hasParent ? parent.traceState : undefined));
     }
 
     if (result.decision === SamplingDecision.RECORD && core.forcing !== undefined) {
@@ -114,6 +122,9 @@ export class TracewiseTracer implements Tracer {
     // Defensive: both are consumed inside the SDK's startSpan; never let one leak to a later span.
     core.ids.nextTraceId = undefined;
     core.preDecided.pending = undefined;
+    // The SDK hands out the very SpanContext object it keeps, fresh per span: adding the bit
+    // here is what makes it reach propagation and export.
+    if (random !== 0) span.spanContext().traceFlags |= random;
     return span;
   }
 

@@ -15,7 +15,7 @@ describe('examples/log-correlation', () => {
     expect(logs[1].trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(logs[2].trace_id).toBe(logs[1].trace_id);
     expect(logs[2].span_id).not.toBe(logs[1].span_id);
-    expect(logs[1].trace_flags).toBe('01');
+    expect(logs[1].trace_flags).toBe('03');
     // the printed spans carry the same IDs
     expect(stdout).toContain(`id: '${logs[1].span_id}'`);
     expect(stdout).toContain(`parentSpanContext: {\n    traceId: '${logs[1].trace_id}',\n    spanId: '${logs[1].span_id}'`);

@@ -143,7 +143,7 @@ describe('initTracing → OTLP/gRPC', () => {
       expect(t.instrumentation.logContext()).toEqual({
         trace_id: outer.spanContext().traceId,
         span_id: outer.spanContext().spanId,
-        trace_flags: '01',
+        trace_flags: '03', // sampled + W3C Level 2 random
       });
     });
     expect(t.instrumentation.logContext()).toBeUndefined();

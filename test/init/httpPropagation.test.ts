@@ -72,7 +72,7 @@ describe('propagation across HTTP services', () => {
       instrumentation.withSpan('call back', async () => get(backUrl, instrumentation.inject({})), { kind: SpanKind.CLIENT }),
     );
     expect(body).toBe('acme corp');
-    expect(seenHeaders.at(-1)!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(seenHeaders.at(-1)!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/);
     // static entries first, then the request's own
     expect(seenHeaders.at(-1)!.baggage).toBe('region=eu-west,tenant=acme%20corp');
 
@@ -103,6 +103,6 @@ describe('propagation across HTTP services', () => {
         req.end();
       }),
     );
-    expect(seenHeaders.at(-1)!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(seenHeaders.at(-1)!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-03$/);
   });
 });
