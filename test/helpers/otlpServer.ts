@@ -40,6 +40,23 @@ export interface ExportRequestInfo {
   metadata: Record<string, string>;
 }
 
+/** TLS for the receiver; with `ca` set, clients must present a certificate signed by it (mTLS). */
+export interface ServerTls {
+  key: Buffer;
+  cert: Buffer;
+  ca?: Buffer;
+}
+
+export interface OtlpServerOptions {
+  port?: number;
+  tls?: ServerTls;
+  /**
+   * `false`: do not keep decoded spans (`spans` stays empty), only count them (`spanCount`,
+   * `uniqueSpanCount`). For benchmarks, where millions of span objects would swamp the receiver.
+   */
+  record?: boolean;
+}
+
 /** What the server answers to one Export call. Default: OK. */
 export interface Reply {
   /** A gRPC status code other than OK fails the call. */
@@ -68,11 +85,22 @@ export interface OtlpServer {
   setResponder(fn: Responder | undefined): void;
   /** Resolves once at least `count` spans have been received; rejects after `timeoutMs`. */
   waitForSpans(count: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
-  /** Stops listening (connections are cut); `start()` listens again on the same port. */
-  stop(): Promise<void>;
+  /**
+   * Stops listening (connections are cut); `start()` listens again on the same port. With
+   * `graceful`, calls already received are answered first (as a collector draining on SIGTERM):
+   * no request is recorded without its answer reaching the client, so tests can assert
+   * exactly-once delivery across the restart.
+   */
+  stop(opts?: { graceful?: boolean }): Promise<void>;
   start(): Promise<void>;
   readonly running: boolean;
   clear(): void;
+  /** Spans received and recorded (also with `record: false`). */
+  readonly spanCount: number;
+  /** Distinct span IDs among them: less than `spanCount` means duplicates were delivered. */
+  readonly uniqueSpanCount: number;
+  /** The `grpc-encoding` of each request stream (`identity` when uncompressed), in arrival order. */
+  readonly encodings: string[];
 }
 
 function hex(bytes: Uint8Array | undefined): string {
@@ -150,11 +178,13 @@ export function decodeTraceRequest(buf: Buffer): ReceivedSpan[] {
 }
 
 /** Encodes google.rpc.Status{code, message, details:[Any(google.rpc.RetryInfo{retry_delay})]}. */
-function retryInfoStatus(code: number, message: string, delayMs: number): Buffer {
+export function retryInfoStatus(code: number, message: string, delayMs: number): Buffer {
   const seconds = Math.floor(delayMs / 1000);
   const nanos = Math.round((delayMs - seconds * 1000) * 1e6);
   const w = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse; // only for its Writer
-  const Writer = (w.encode({}) as { constructor: { create(): ProtoWriter } }).constructor;
+  // encode() hands back protobufjs's BufferWriter; its constructor makes fresh writers.
+  const BufferWriter = (w.encode({}) as { constructor: new () => ProtoWriter }).constructor;
+  const Writer = { create: () => new BufferWriter() };
   const duration = Writer.create();
   if (seconds) duration.uint32(8).int64(seconds);
   if (nanos) duration.uint32(16).int32(nanos);
@@ -179,18 +209,45 @@ interface ProtoWriter {
   finish(): Uint8Array;
 }
 
-export async function startOtlpServer(opts: { port?: number } = {}): Promise<OtlpServer> {
+/** Promises that resolve once `count()` reaches a number; `notify()` after it grows. */
+export function countWaiter(count: () => number): { notify(): void; wait(n: number, timeoutMs: number): Promise<void> } {
+  const waiters = new Set<() => void>();
+  return {
+    notify() {
+      for (const w of waiters) w();
+    },
+    wait(n, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        if (count() >= n) return resolve();
+        const check = () => {
+          if (count() < n) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${n} spans (have ${count()})`));
+        }, timeoutMs);
+        waiters.add(check);
+      });
+    },
+  };
+}
+
+export async function startOtlpServer(opts: OtlpServerOptions = {}): Promise<OtlpServer> {
   const spans: ReceivedSpan[] = [];
   const requests: ExportRequestInfo[] = [];
+  const encodings: string[] = [];
+  const record = opts.record ?? true;
+  const spanIds = new Set<string>();
+  let spanCount = 0;
   let responder: Responder | undefined;
   let server: grpc.Server | undefined;
   let port = opts.port ?? 0;
-  const waiters = new Set<() => void>();
   const pendingTimers = new Set<NodeJS.Timeout>();
-
-  const notify = () => {
-    for (const w of waiters) w();
-  };
+  const waiter = countWaiter(() => (record ? spans.length : spanCount));
+  const notify = waiter.notify;
 
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     let decoded: ReceivedSpan[];
@@ -209,7 +266,9 @@ export async function startOtlpServer(opts: { port?: number } = {}): Promise<Otl
     const answer = () => {
       const failed = reply.code !== undefined && reply.code !== grpc.status.OK;
       if (!failed || reply.recordOnError) {
-        spans.push(...decoded);
+        spanCount += decoded.length;
+        for (const d of decoded) spanIds.add(d.traceId + d.spanId);
+        if (record) spans.push(...decoded);
         notify();
       }
       if (failed) {
@@ -253,17 +312,36 @@ export async function startOtlpServer(opts: { port?: number } = {}): Promise<Otl
     if (server) return;
     const s = new grpc.Server();
     s.addService(definition, { Export: handler });
+    const credentials = opts.tls
+      ? grpc.ServerCredentials.createSsl(opts.tls.ca ?? null, [{ private_key: opts.tls.key, cert_chain: opts.tls.cert }], !!opts.tls.ca)
+      : grpc.ServerCredentials.createInsecure();
     port = await new Promise<number>((resolve, reject) =>
-      s.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-        err ? reject(err) : resolve(p),
-      ),
+      s.bindAsync(`127.0.0.1:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p))),
     );
+    // grpc-js strips `grpc-encoding` before handlers see the metadata; read it off the HTTP/2
+    // streams (a private field, hence the defensive access) so tests can check compression.
+    const h2 = (s as unknown as { http2Servers?: Map<import('node:events').EventEmitter, unknown> }).http2Servers;
+    for (const h of h2?.keys() ?? []) {
+      h.on('stream', (_stream: unknown, headers: Record<string, string | undefined>) => {
+        if (headers[':path'] === TRACE_EXPORT_PATH) encodings.push(headers['grpc-encoding'] ?? 'identity');
+      });
+    }
     server = s;
   };
 
-  const stop = async () => {
+  const stop = async ({ graceful = false }: { graceful?: boolean } = {}) => {
     const s = server;
     server = undefined;
+    if (graceful && s) {
+      // Pending delayed answers still go out; give up on stragglers (hung calls) after 2 s.
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 2000);
+        s.tryShutdown(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
     for (const t of pendingTimers) clearTimeout(t);
     pendingTimers.clear();
     if (s) s.forceShutdown();
@@ -273,8 +351,15 @@ export async function startOtlpServer(opts: { port?: number } = {}): Promise<Otl
 
   return {
     get url() {
-      return `http://127.0.0.1:${port}`;
+      return `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
     },
+    get spanCount() {
+      return spanCount;
+    },
+    get uniqueSpanCount() {
+      return spanIds.size;
+    },
+    encodings,
     get port() {
       return port;
     },
@@ -289,23 +374,12 @@ export async function startOtlpServer(opts: { port?: number } = {}): Promise<Otl
     clear() {
       spans.length = 0;
       requests.length = 0;
+      encodings.length = 0;
+      spanIds.clear();
+      spanCount = 0;
     },
-    waitForSpans(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        if (spans.length >= count) return resolve(spans);
-        const check = () => {
-          if (spans.length >= count) {
-            waiters.delete(check);
-            clearTimeout(timer);
-            resolve(spans);
-          }
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`timed out waiting for ${count} spans (have ${spans.length})`));
-        }, timeoutMs);
-        waiters.add(check);
-      });
+    waitForSpans(n, timeoutMs = 10_000) {
+      return waiter.wait(n, timeoutMs).then(() => spans);
     },
     stop,
     start,

@@ -1,0 +1,57 @@
+/** What one export request came to. Transports never throw or reject: every failure is an outcome. */
+export type SendOutcome =
+  | {
+      ok: true;
+      /** Spans the collector rejected in a partial success. */
+      rejectedSpans: number;
+      errorMessage?: string;
+    }
+  | {
+      ok: false;
+      /** May be sent again (OTLP spec retry rules). */
+      retryable: boolean;
+      /**
+       * No collector answered (connection refused, dropped, no route): cheap to retry, so the
+       * pipeline probes at a short interval to resume soon after the collector returns.
+       */
+      unreachable: boolean;
+      /** The server asked for this delay (RetryInfo, Retry-After). */
+      retryAfterMs?: number;
+      /** A short code for metrics: a gRPC status name, `http_<status>`, `timeout`, `unreachable`. */
+      failure: string;
+      /** For diagnostics; never includes headers or key material. */
+      message: string;
+    };
+
+/** Sends encoded ExportTraceServiceRequests to a collector. */
+export interface Transport {
+  send(body: Uint8Array, timeoutMs: number, signal: AbortSignal): Promise<SendOutcome>;
+  /**
+   * Calls `wake` once when the collector looks reachable again, to cut a backoff short.
+   * Optional: transports without a cheap signal rely on the pipeline's short probing interval.
+   */
+  watchReachable?(wake: () => void): void;
+  close(): Promise<void>;
+}
+
+/** The outcome for a transport that could not be set up (bad certificate file, bad endpoint). */
+export function setupFailure(err: unknown): SendOutcome {
+  return {
+    ok: false,
+    retryable: false,
+    unreachable: false,
+    failure: 'config',
+    message: `exporter setup failed: ${(err as Error)?.message ?? String(err)}`,
+  };
+}
+
+/** Runs `send` once the transport's async setup is done; a failed setup is a non-retryable outcome. */
+export async function afterSetup<S>(setup: Promise<S>, send: (s: S) => Promise<SendOutcome>): Promise<SendOutcome> {
+  let s: S;
+  try {
+    s = await setup;
+  } catch (err) {
+    return setupFailure(err);
+  }
+  return send(s);
+}
