@@ -8,6 +8,7 @@ import {
   createPropagator,
   extractFrom,
   grpcMetadata,
+  httpHeaders,
   injectInto,
   messageAttributes,
   sqsMessageAttributes,
@@ -95,6 +96,14 @@ describe('node:http on loopback', () => {
     const request = injectInto(new Request(url), ctx, p);
     expect(request.headers.get('traceparent')).toBe(TRACEPARENT);
     expect(await (await fetch(request)).json()).toEqual(expected);
+  });
+});
+
+describe('httpHeaders on a headers object', () => {
+  it('reads array values (node keeps repeats of some headers as arrays) and numbers', () => {
+    const headers = { traceparent: [TRACEPARENT, 'ignored'], baggage: ['tenant=acme%20corp', 'n=1'], 'content-length': 3 };
+    expect(seen(p.extract(ROOT_CONTEXT, headers, httpHeaders))).toEqual({ ...expected, baggage: { tenant: 'acme corp', n: '1' } });
+    expect(httpHeaders.get(headers, 'content-length')).toBe('3');
   });
 });
 
