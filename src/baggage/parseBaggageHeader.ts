@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { BAGGAGE_MAX_BYTES, BAGGAGE_MAX_SCAN } from './limits.js';
 import { decodeBaggageValue } from './percentEncoding.js';
 import { NO_PROPERTIES, parseProperties, type BaggageProperty } from './properties.js';
@@ -37,7 +38,10 @@ export function parseBaggageHeader(input: unknown): BaggageMember[] {
     const member = raw === '' ? undefined : parseMember(raw);
     if (member) {
       const next = bytes + (members.length === 0 ? 0 : 1) + raw.length;
-      if (next > BAGGAGE_MAX_BYTES) break;
+      if (next > BAGGAGE_MAX_BYTES) {
+        diag.debug(`tracewise: incoming baggage over ${BAGGAGE_MAX_BYTES} bytes; dropped "${member.key}" and the members after it`);
+        break;
+      }
       bytes = next;
       members.push(member);
     }

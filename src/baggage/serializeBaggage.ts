@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import { BAGGAGE_MAX_BYTES } from './limits.js';
 import type { BaggageMember } from './parseBaggageHeader.js';
 import { encodeBaggageValue } from './percentEncoding.js';
@@ -25,7 +26,10 @@ export function serializeBaggage(members: Iterable<BaggageMember>): string {
       if (props !== '') member += `;${props}`;
     }
     const next = header === '' ? member : `${header},${member}`;
-    if (next.length > BAGGAGE_MAX_BYTES) break;
+    if (next.length > BAGGAGE_MAX_BYTES) {
+      diag.debug(`tracewise: outgoing baggage over ${BAGGAGE_MAX_BYTES} bytes; dropped "${key}" and the members after it`);
+      break;
+    }
     header = next;
   }
   return header;
