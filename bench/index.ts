@@ -4,7 +4,9 @@
  */
 import { runIdBench } from './ids.js';
 import { runSpanBench } from './spans.js';
+import { runPropagationBench } from './propagation.js';
 
 console.log(`# tracewise benchmarks — Node ${process.version}, ${new Date().toISOString()}`);
 await runIdBench();
 await runSpanBench();
+await runPropagationBench();

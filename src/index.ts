@@ -5,3 +5,30 @@ export type { Instrumentation, StartSpanOptions, LogContext } from './instrument
 export { recordError } from './instrumentation/recordError.js';
 export { TracewiseError, InvalidConfigError, isTracewiseError, type TracewiseErrorCode } from './errors.js';
 export { FastIdGenerator } from './ids/fastIdGenerator.js';
+export {
+  createPropagator,
+  injectInto,
+  extractFrom,
+  httpHeaders,
+  httpMessage,
+  fetchHeaders,
+  grpcMetadata,
+  mapCarrier,
+  messageAttributes,
+  sqsMessageAttributes,
+  b3Propagator,
+  type Propagates,
+} from './propagation/index.js';
+export {
+  createBaggageManager,
+  withStaticBaggage,
+  baggageSpanProcessor,
+  baggageMetadata,
+  baggageProperties,
+  W3CBaggagePropagator,
+  type BaggageManager,
+  type BaggageAllow,
+} from './baggage/index.js';
+export type { BaggageConfig } from './config.js';
+export type { TracingMetricsSnapshot } from './metrics/tracingMetrics.js';
+export type { TracingMetricsHandle } from './metrics/setUpMetrics.js';
