@@ -100,8 +100,10 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const scheduleEncode = (all: boolean) => {
     if (all) drainAll = true;
     if (encodeTask) return;
+    // Not unref'd: an unref'd immediate does not stop the event loop from blocking in poll, so
+    // it would wait for unrelated I/O or a timer (up to seconds). A ref'd one only keeps the
+    // process alive for the one iteration in which it runs.
     encodeTask = quiet(() => setImmediate(encodeTick));
-    encodeTask.unref();
   };
   // One batch per macrotask, so a backlog never holds the event loop for long.
   const encodeTick = () => {

@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { startOtlpServer } from '../helpers/otlpServer.js';
-import { exactlyOnce, sleep, track, traced, waitFor } from './pipelineHarness.js';
+import { exactlyOnce, sleep, stream, track, traced, waitFor } from './pipelineHarness.js';
 
 describe('gRPC export pipeline', () => {
   it('delivers every span exactly once, with metadata and gzip', async () => {
@@ -42,20 +42,13 @@ describe('gRPC export pipeline', () => {
     const server = track(await startOtlpServer());
     const { pipeline, emit } = traced({ endpoint: server.url, exportBatchSize: 100 });
     const names: string[] = [];
-    const produce = async (ms: number) => {
-      const until = Date.now() + ms;
-      while (Date.now() < until) {
-        names.push(...emit(50));
-        await sleep(10);
-      }
-    };
-    await produce(300);
+    await stream(emit, 300, names);
     await server.stop({ graceful: true });
-    await produce(700); // all of this is sent while nothing listens
+    await stream(emit, 700, names); // all of this is sent while nothing listens
     expect(pipeline.stats().failedRequests).toBeGreaterThan(0);
     await server.start();
     const back = Date.now();
-    await produce(300);
+    await stream(emit, 300, names);
     await server.waitForSpans(names.length);
     await waitFor(() => pipeline.stats().exportedSpans === names.length);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
@@ -138,11 +131,7 @@ describe('gRPC export pipeline', () => {
     const lag = monitorEventLoopDelay({ resolution: 5 });
     lag.enable();
     const names: string[] = [];
-    const until = Date.now() + 1200;
-    while (Date.now() < until) {
-      names.push(...emit(50));
-      await sleep(10);
-    }
+    await stream(emit, 1200, names);
     lag.disable();
     expect(failures.length).toBeGreaterThan(0);
     expect(failures.every((f) => f === 'timeout')).toBe(true);

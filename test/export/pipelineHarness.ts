@@ -56,6 +56,15 @@ export function traced(options: ExportPipelineOptions): Traced {
   };
 }
 
+/** Emits `perTick` spans every 10 ms for `ms`, appending their names to `into`: a steady stream. */
+export async function stream(emit: Traced['emit'], ms: number, into: string[], perTick = 50): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    into.push(...emit(perTick));
+    await sleep(10);
+  }
+}
+
 export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!cond()) {

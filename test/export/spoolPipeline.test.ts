@@ -1,0 +1,120 @@
+/**
+ * The spool end to end: a process shuts down with the collector down, the next one (a new
+ * pipeline on the same directory) delivers its spans; overflow from memory goes to disk and
+ * comes back; a corrupt file is skipped and counted.
+ */
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ExportPipelineOptions } from '../../src/export/index.js';
+import { spoolFileName } from '../../src/export/spoolFile.js';
+import { startOtlpHttpServer } from '../helpers/otlpHttpServer.js';
+import { startOtlpServer } from '../helpers/otlpServer.js';
+import { exactlyOnce, onCleanup, sleep, track, traced, waitFor } from './pipelineHarness.js';
+
+async function spoolDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tw-spool-'));
+  onCleanup(() => rm(dir, { recursive: true, force: true }));
+  return join(dir, 'spool');
+}
+
+const receivers = {
+  grpc: async () => {
+    const s = track(await startOtlpServer());
+    return { server: s, options: { endpoint: s.url } as ExportPipelineOptions };
+  },
+  'http/protobuf': async () => {
+    const s = track(await startOtlpHttpServer());
+    return { server: s, options: { protocol: 'http/protobuf', endpoint: s.url } as ExportPipelineOptions };
+  },
+};
+
+describe.each(Object.entries(receivers))('spool over %s', (_protocol, startReceiver) => {
+  it("delivers the previous process's spans after a restart", async () => {
+    const { server, options } = await startReceiver();
+    const spoolDirectory = await spoolDir();
+    await server.stop();
+
+    // Process 1: the collector is down the whole time; shutdown writes everything to disk.
+    const first = traced({ ...options, spoolDirectory, exportBatchSize: 100 });
+    const names = first.emit(450);
+    await waitFor(() => first.pipeline.stats().failedRequests > 0);
+    await first.provider.shutdown();
+    const s1 = first.pipeline.stats();
+    expect(s1.droppedSpans).toBe(0);
+    expect(s1.spooledSpans).toBe(450);
+    const files = await readdir(spoolDirectory);
+    expect(files.length).toBe(5);
+    for (const f of files) expect((await stat(join(spoolDirectory, f))).mode & 0o777).toBe(0o600);
+
+    // Process 2: the collector is back.
+    await server.start();
+    const second = traced({ ...options, spoolDirectory });
+    await server.waitForSpans(450);
+    await waitFor(() => second.pipeline.stats().exportedSpans === 450);
+    expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
+    await waitFor(() => second.pipeline.stats().spooledSpans === 0);
+    expect(await readdir(spoolDirectory)).toEqual([]);
+    expect(second.pipeline.stats().spoolReads).toBe(5);
+  });
+
+  it('skips a corrupt spool file, counts it, and sends the rest', async () => {
+    const { server, options } = await startReceiver();
+    const spoolDirectory = await spoolDir();
+    await server.stop();
+    const first = traced({ ...options, spoolDirectory, exportBatchSize: 50 });
+    const names = first.emit(100);
+    await first.provider.shutdown();
+    await writeFile(join(spoolDirectory, spoolFileName(1, 1, 0, 33)), Buffer.from('TWSP\x01 torn write'));
+    await server.start();
+    const second = traced({ ...options, spoolDirectory });
+    await server.waitForSpans(100);
+    await waitFor(() => second.pipeline.stats().dropped.spool_corrupt === 33);
+    expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
+    await waitFor(() => second.pipeline.stats().spooledSpans === 0);
+    expect(await readdir(spoolDirectory)).toEqual([]);
+  });
+});
+
+describe('spool overflow', () => {
+  it('writes what does not fit in memory to disk and sends it once the collector is back', async () => {
+    const server = track(await startOtlpServer());
+    const spoolDirectory = await spoolDir();
+    await server.stop();
+    const { pipeline, emit } = traced({ endpoint: server.url, spoolDirectory, exportBatchSize: 50, maxBufferBytes: 16 * 1024 });
+    const names: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      names.push(...emit(50));
+      await sleep(10);
+    }
+    await waitFor(() => pipeline.stats().spoolWrites > 0);
+    expect(pipeline.stats().droppedSpans).toBe(0);
+    await server.start();
+    await server.waitForSpans(names.length);
+    await waitFor(() => pipeline.stats().exportedSpans === names.length);
+    expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
+    expect(pipeline.stats().droppedSpans).toBe(0);
+  });
+
+  it('counts spool_full when the disk budget is exhausted too', async () => {
+    const server = track(await startOtlpServer());
+    const spoolDirectory = await spoolDir();
+    await server.stop();
+    const { pipeline, emit } = traced({
+      endpoint: server.url,
+      spoolDirectory,
+      exportBatchSize: 50,
+      maxBufferBytes: 8 * 1024,
+      maxSpoolBytes: 16 * 1024,
+    });
+    for (let i = 0; i < 20; i++) {
+      emit(50);
+      await sleep(10);
+    }
+    await waitFor(() => pipeline.stats().dropped.spool_full > 0);
+    const s = pipeline.stats();
+    expect(s.spooledBytes).toBeLessThanOrEqual(16 * 1024);
+    expect(s.dropped.buffer_full).toBe(0);
+  });
+});
