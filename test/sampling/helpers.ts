@@ -60,12 +60,20 @@ export function outgoingOt(r: SamplingResult, ctx: Context = ROOT_CONTEXT): stri
   return ts?.get('ot');
 }
 
-/** A seeded random 32-hex-digit trace ID generator (the bench harness's PRNG). */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/**
+ * A seeded random 32-hex-digit trace ID generator: the same IDs as the bench harness's
+ * `traceIds(count, seed)`, built from a byte table because simulations need millions.
+ */
 export function idGenerator(seed: number): () => string {
   const rnd = seededRandom(seed);
   return () => {
     let s = '';
-    for (let j = 0; j < 4; j++) s += Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0');
+    for (let j = 0; j < 4; j++) {
+      const v = (rnd() * 2 ** 32) >>> 0;
+      s += HEX[v >>> 24] + HEX[(v >>> 16) & 255] + HEX[(v >>> 8) & 255] + HEX[v & 255];
+    }
     return s;
   };
 }
