@@ -5,6 +5,11 @@ import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
 import { normalizeStaticEntries } from './baggage/staticEntries.js';
 import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
+import type { Instrumentation as OTelInstrumentation } from '@opentelemetry/instrumentation';
+import { DEFAULT_IGNORE_ROUTES, type IgnoreRoute } from './instrumentations/ignoreRoutes.js';
+import { ignoreRoutesFromEnv } from './instrumentations/ignoreRoutesFromEnv.js';
+import { instrumentationNamesFromEnv } from './instrumentations/instrumentationNamesFromEnv.js';
+import { checkIgnoreRoutes, checkInstrumentations } from './instrumentations/checkInstrumentationOptions.js';
 
 /**
  * Everything `initTracing()` accepts. Each option has a standard environment variable; a value
@@ -59,6 +64,18 @@ export interface TracingConfig {
   metrics?: boolean;
   /** Publish tracing's own metrics here; default: the global MeterProvider, if one is registered. */
   meterProvider?: MeterProvider;
+  /**
+   * OpenTelemetry instrumentations (`@opentelemetry/instrumentation-*`) to register with
+   * tracewise; `false` registers none. Default: `defaultInstrumentations()` (HTTP in and out,
+   * fetch/undici out), or the short names in OTEL_NODE_ENABLED_INSTRUMENTATIONS minus
+   * OTEL_NODE_DISABLED_INSTRUMENTATIONS. See docs/instrumentations.md.
+   */
+  instrumentations?: OTelInstrumentation[] | false;
+  /**
+   * Incoming HTTP requests left untraced: exact paths (query ignored) or RegExps on the path.
+   * Env: TRACEWISE_IGNORE_ROUTES (comma list, `none`). Default `['/health', '/healthz', '/ready', '/metrics']`.
+   */
+  ignoreRoutes?: IgnoreRoute[];
 }
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
@@ -98,6 +115,11 @@ export interface ResolvedConfig {
   metrics: boolean;
   meterProvider: MeterProvider | undefined;
   baggage: { staticEntries: Readonly<Record<string, string>>; allow: BaggageAllow | undefined };
+  /** Given in code (an array, or false for none); undefined: build `instrumentationNames`. */
+  instrumentations: OTelInstrumentation[] | false | undefined;
+  /** Short names of the instrumentations to build when the code gives none (env or default). */
+  instrumentationNames: string[];
+  ignoreRoutes: IgnoreRoute[];
 }
 
 export interface BaggageConfig {
@@ -119,7 +141,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'endpoint', 'headers',
   'samplingRate', 'sampler', 'exportBatchSize', 'exportInterval', 'maxQueueSize', 'exportTimeout',
   'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors', 'exporter',
-  'metrics', 'meterProvider', 'baggage',
+  'metrics', 'meterProvider', 'baggage', 'instrumentations', 'ignoreRoutes',
 ]);
 
 // ---- checks for values given in code: wrong → InvalidConfigError naming the field and the fix
@@ -322,5 +344,8 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     exporter: c.exporter as SpanExporter | undefined,
     metrics: checkBool('metrics', c.metrics) ?? true,
     meterProvider: c.meterProvider as MeterProvider | undefined,
+    instrumentations: checkInstrumentations(c.instrumentations),
+    instrumentationNames: c.instrumentations === undefined ? instrumentationNamesFromEnv(env) : [],
+    ignoreRoutes: checkIgnoreRoutes(c.ignoreRoutes) ?? ignoreRoutesFromEnv(env) ?? [...DEFAULT_IGNORE_ROUTES],
   };
 }

@@ -5,6 +5,9 @@ export type { Instrumentation, StartSpanOptions, LogContext } from './instrument
 export { recordError } from './instrumentation/recordError.js';
 export { TracewiseError, InvalidConfigError, isTracewiseError, type TracewiseErrorCode } from './errors.js';
 export { FastIdGenerator } from './ids/fastIdGenerator.js';
+export { defaultInstrumentations } from './instrumentations/defaultInstrumentations.js';
+export { DEFAULT_IGNORE_ROUTES, type IgnoreRoute } from './instrumentations/ignoreRoutes.js';
+export { setHttpRoute } from './instrumentations/setHttpRoute.js';
 export {
   createPropagator,
   injectInto,

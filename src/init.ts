@@ -34,6 +34,7 @@ import { withTimeout } from './withTimeout.js';
 import { setUpMetrics } from './metrics/setUpMetrics.js';
 import { countingProcessor, SpanCounters } from './metrics/spanCounters.js';
 import type { Env } from './env.js';
+import { setUpInstrumentations } from './instrumentations/setUpInstrumentations.js';
 
 /**
  * The process-wide instance lives on globalThis under a registry symbol, so the ESM and the CJS
@@ -75,6 +76,7 @@ function diagLoggerInstalled(): boolean {
 }
 
 function createDisabled(config: ResolvedConfig): Tracing {
+  setUpInstrumentations(config, undefined);
   const tracer = new ProxyTracerProvider().getTracer('tracewise');
   const clear = () => {
     const g = globalThis as Global;
@@ -169,6 +171,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     warnings.push('Another propagator is already registered globally; inject/extract use it, not the configured `propagators`.');
   }
   for (const w of warnings) diag.warn(`tracewise: ${w}`);
+  const disableInstrumentations = setUpInstrumentations(config, provider);
 
   let removeExitHooks: (() => void) | undefined;
   let shutdownPromise: Promise<void> | undefined;
@@ -176,6 +179,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     if (shutdownPromise) return shutdownPromise;
     removeExitHooks?.();
     metrics.unpublish();
+    disableInstrumentations();
     shutdownPromise = withTimeout(sdkProvider.shutdown(), config.shutdownTimeout, 'shutdown').then(() => {
       if (registration.tracerProvider) trace.disable();
       if (registration.contextManager) context.disable();

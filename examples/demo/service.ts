@@ -9,7 +9,9 @@ import { context, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { initTracing } from '../../src/index.js';
 
 const [name, downstream] = process.argv.slice(2);
-const tracing = initTracing({ serviceName: name, serviceVersion: '1.0.0', environment: 'demo', exportInterval: 200 });
+// The demo shows the manual API (withSpan, inject, extract), so the automatic HTTP spans are off;
+// examples/http-services has the same three services traced by the instrumentations alone.
+const tracing = initTracing({ serviceName: name, serviceVersion: '1.0.0', environment: 'demo', exportInterval: 200, instrumentations: false });
 const { instrumentation } = tracing;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -26,6 +26,8 @@ beforeAll(async () => {
       logLevel: 'none',
       exportInterval: 50,
       baggage: { staticEntries: { region: 'eu-west' }, allow: ['tenant'] },
+      // Propagation by hand is what is tested here; the HTTP instrumentation would add its own spans.
+      instrumentations: false,
     },
     {},
   );
