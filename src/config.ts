@@ -5,6 +5,7 @@ import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
 import { normalizeStaticEntries } from './baggage/staticEntries.js';
 import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
+import { checkSamplerOption, type ForcingSamplerConfig } from './forcing/index.js';
 import type { Instrumentation as OTelInstrumentation } from '@opentelemetry/instrumentation';
 import { DEFAULT_IGNORE_ROUTES, type IgnoreRoute } from './instrumentations/ignoreRoutes.js';
 import { ignoreRoutesFromEnv } from './instrumentations/ignoreRoutesFromEnv.js';
@@ -31,8 +32,12 @@ export interface TracingConfig {
   headers?: Record<string, string>;
   /** Shorthand for a consistent parent-based head sampler with this ratio, 0..1. */
   samplingRate?: number;
-  /** Any OTel `Sampler`; wins over `samplingRate` and OTEL_TRACES_SAMPLER. */
-  sampler?: Sampler;
+  /**
+   * Any OTel `Sampler` (wins over `samplingRate` and OTEL_TRACES_SAMPLER), or a head sampler with
+   * error/latency forcing: `{ head?, ratio?, forceErrors?, forceSlowerThanMs?, latencyScope?,
+   * forceWhen?, buffer? }` (docs/forcing.md).
+   */
+  sampler?: Sampler | ForcingSamplerConfig;
   /** Spans per export request. Env: OTEL_BSP_MAX_EXPORT_BATCH_SIZE. Default 512. */
   exportBatchSize?: number;
   /** Longest wait before a partial batch is sent, ms. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000. */
@@ -101,6 +106,8 @@ export interface ResolvedConfig {
   headers: Record<string, string>;
   samplingRate: number | undefined;
   sampler: Sampler | undefined;
+  /** The object form of `sampler`: a head sampler with forcing. */
+  forcing?: ForcingSamplerConfig;
   exportBatchSize: number;
   exportInterval: number;
   maxQueueSize: number;
@@ -267,9 +274,7 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
   if (c.samplingRate !== undefined && (typeof c.samplingRate !== 'number' || !(c.samplingRate >= 0 && c.samplingRate <= 1))) {
     throw new InvalidConfigError('samplingRate', `expected a number in [0, 1], got ${describe(c.samplingRate)}`, 'Pass e.g. 0.1 to keep 10% of new traces.');
   }
-  if (c.sampler !== undefined && !isSampler(c.sampler)) {
-    throw new InvalidConfigError('sampler', 'expected an OpenTelemetry Sampler (an object with shouldSample())', 'Pass a sampler such as headSampler({ ratio: 0.1 }).');
-  }
+  const samplerOption = checkSamplerOption(c.sampler);
   if (c.exporter !== undefined && (typeof c.exporter !== 'object' || c.exporter === null || typeof (c.exporter as SpanExporter).export !== 'function')) {
     throw new InvalidConfigError('exporter', 'expected a SpanExporter (an object with export() and shutdown())', 'Pass e.g. new ConsoleSpanExporter(), or leave it out to export over OTLP.');
   }
@@ -310,7 +315,8 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     endpoint: checkEndpoint('endpoint', checkString('endpoint', c.endpoint)) ?? envEndpoint(env) ?? DEFAULTS.endpoint,
     headers,
     samplingRate: c.samplingRate as number | undefined,
-    sampler: c.sampler as Sampler | undefined,
+    sampler: isSampler(samplerOption) ? samplerOption : undefined,
+    forcing: isSampler(samplerOption) ? undefined : samplerOption,
     exportBatchSize:
       checkInt('exportBatchSize', c.exportBatchSize, 1, 1_000_000) ??
       envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', { min: 1, max: 1_000_000, integer: true }) ??

@@ -26,6 +26,7 @@ import { createPropagator } from './propagation/index.js';
 import { FastIdGenerator } from './ids/fastIdGenerator.js';
 import { createInstrumentation } from './instrumentation/instrumentation.js';
 import { buildResource } from './resource.js';
+import { forcingBufferFor, forcingDropped, samplerFromConfig } from './forcing/index.js';
 import { PreDecidedSampler } from './tracer/preDecidedSampler.js';
 import { SAMPLER_ATTRIBUTE, type TracerCore } from './tracer/tracewiseTracer.js';
 import { TracewiseTracerProvider } from './tracer/tracewiseTracerProvider.js';
@@ -120,7 +121,11 @@ function exportProcessor(config: ResolvedConfig): SpanProcessor {
 
 
 function createEnabled(config: ResolvedConfig): Tracing {
-  const sampler = defaultSampler(config);
+  const sampler = samplerFromConfig(config.forcing, () => defaultSampler(config));
+  // Error/latency forcing: its buffer sits before the export processor, so flush/shutdown decide first.
+  const forcing = forcingBufferFor(sampler);
+  const exporting = exportProcessor(config);
+  const resource = buildResource(config);
   const ids = new FastIdGenerator();
   const preDecided = new PreDecidedSampler(() => sampler);
   const core: TracerCore = {
@@ -128,23 +133,25 @@ function createEnabled(config: ResolvedConfig): Tracing {
     ids,
     preDecided,
     provenance: { [SAMPLER_ATTRIBUTE]: sampler.toString() },
-    forcing: undefined,
+    forcing,
     counters: config.metrics ? new SpanCounters() : undefined,
   };
   const baggageToAttributes = baggageSpanProcessor(config.baggage.allow);
   const sdkProvider = new BasicTracerProvider({
-    resource: buildResource(config),
+    resource,
     sampler: preDecided,
     idGenerator: ids,
     forceFlushTimeoutMillis: config.shutdownTimeout,
     spanProcessors: [
       ...(core.counters ? [countingProcessor(core.counters)] : []),
       ...(baggageToAttributes ? [baggageToAttributes] : []),
-      exportProcessor(config),
+      ...(forcing ? [forcing] : []),
+      exporting,
       ...config.spanProcessors,
     ],
   });
-  const metrics = setUpMetrics(config, core.counters ?? new SpanCounters(), () => sampler, undefined);
+  forcing?.attach({ processor: exporting, resource, scope: { name: config.serviceName }, counters: core.counters, startProcessor: baggageToAttributes });
+  const metrics = setUpMetrics(config, core.counters ?? new SpanCounters(), () => sampler, undefined, forcing && (() => forcingDropped(forcing.stats())));
   const provider = new TracewiseTracerProvider(sdkProvider, core);
 
   const warnings: string[] = [];
