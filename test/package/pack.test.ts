@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startOtlpServer, type ReceivedSpan } from '../helpers/otlpServer.js';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,7 +22,9 @@ beforeAll(() => {
   run('npm', ['pack', '--silent', '--pack-destination', dir], repo);
   const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, '@opentelemetry/api@~1.9.0']);
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, '@opentelemetry/api@~1.9.0',
+    // for the preload case: an instrumentation the application installs, named in the environment
+    'express@^4.22.3', '@opentelemetry/instrumentation-express@^0.71.1']);
 }, 180_000);
 
 afterAll(() => {
@@ -62,5 +66,78 @@ ${script('out.same = cjs.initTracing() === tracing; out.twoBuilds = cjs.initTrac
     const files = listing.trim().split('\n').map((f) => f.replace(/^package\//, ''));
     expect(files.every((f) => f.startsWith('dist/') || ['package.json', 'README.md', 'LICENSE'].includes(f))).toBe(true);
     expect(files).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']));
+  });
+});
+
+describe('the preload entry tracewise/register', () => {
+  // Applications with no tracing code at all, configured by the environment alone.
+  const preload = async (flag: '--import' | '--require', file: string, source: string, env: Record<string, string>) => {
+    writeFileSync(path.join(dir, file), source);
+    const receiver = await startOtlpServer();
+    try {
+      await promisify(execFile)('node', [flag, 'tracewise/register', file], {
+        cwd: dir,
+        timeout: 20_000,
+        env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_LOG_LEVEL: 'error', ...env },
+      });
+      // the process flushed on beforeExit before it ended: everything has arrived
+      return receiver.spans.slice();
+    } finally {
+      await receiver.stop();
+    }
+  };
+  const one = (spans: ReceivedSpan[], pred: (s: ReceivedSpan) => boolean, what: string) => {
+    const found = spans.filter(pred);
+    expect(found, `${what} among ${spans.map((s) => `${s.kind}:${s.name}`).join(', ')}`).toHaveLength(1);
+    return found[0];
+  };
+
+  it('instruments an ESM Express app (--import): server span with http.route, its client, Express spans, /health skipped', async () => {
+    const spans = await preload(
+      '--import',
+      'express-app.mjs',
+      `import http from 'node:http';
+import express from 'express';
+const app = express();
+app.get('/health', (req, res) => res.send('ok'));
+app.get('/users/:id', (req, res) => res.json({ id: req.params.id }));
+const server = app.listen(0, '127.0.0.1', async () => {
+  const base = 'http://127.0.0.1:' + server.address().port;
+  for (const p of ['/health', '/users/7']) await new Promise((r) => http.get(base + p, (res) => { res.resume(); res.on('end', r); }));
+  server.close();
+});
+`,
+      { OTEL_SERVICE_NAME: 'shop', OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express' },
+    );
+    // ignoreRoutes is about incoming requests: the app's own call to /health still has its client span
+    const client = one(spans, (s) => s.kind === 3 && /\/users\/7$/.test(String(s.attributes['url.full'])), 'the client span');
+    const server = one(spans, (s) => s.kind === 2, 'one server span (none for /health)');
+    expect(server.name).toBe('GET /users/:id');
+    expect(server.attributes).toMatchObject({ 'http.route': '/users/:id', 'url.path': '/users/7', 'http.response.status_code': 200 });
+    expect(server.parentSpanId).toBe(client.spanId);
+    expect(server.traceId).toBe(client.traceId);
+    expect(server.resource['service.name']).toBe('shop');
+    const handler = one(spans, (s) => s.name === 'request handler - /users/:id', 'the route handler span');
+    expect(handler.scope).toBe('@opentelemetry/instrumentation-express');
+    expect(handler.parentSpanId).toBe(server.spanId);
+  });
+
+  it('instruments a CommonJS app (--require) with the default set: node:http in, fetch out', async () => {
+    const spans = await preload(
+      '--require',
+      'plain-app.cjs',
+      `const http = require('node:http');
+const server = http.createServer((req, res) => res.end('hi')).listen(0, '127.0.0.1', async () => {
+  await fetch('http://127.0.0.1:' + server.address().port + '/hello').then((r) => r.text());
+  server.close();
+});
+`,
+      { OTEL_SERVICE_NAME: 'plain' },
+    );
+    const client = one(spans, (s) => s.kind === 3, 'the fetch client span');
+    expect(client.scope).toBe('@opentelemetry/instrumentation-undici');
+    const server = one(spans, (s) => s.kind === 2, 'the server span');
+    expect(server.attributes['url.path']).toBe('/hello');
+    expect(server.parentSpanId).toBe(client.spanId);
   });
 });
