@@ -66,9 +66,7 @@ export abstract class ComposableSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
-    const sc = trace.getSpanContext(context);
-    // The tracer ignores an invalid parent (new trace, no tracestate); so do we.
-    const parent = sc !== undefined && isSpanContextValid(sc) ? sc : undefined;
+    const parent = validParent(context);
     const ts = parent?.traceState;
     const ot = ts === undefined ? NO_OT : otStateOf(ts);
     const span = this.input;
@@ -92,6 +90,22 @@ export abstract class ComposableSampler implements Sampler {
 
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 const NO_LINKS: Link[] = [];
+
+let lastValidParent: SpanContext | undefined;
+
+/**
+ * The parent span context when valid. The tracer ignores an invalid parent (new trace, no
+ * tracestate); so do we. isSpanContextValid scans 48 hex digits, which would cost more than the
+ * rest of a decision: the siblings under one parent share its SpanContext object, so the last
+ * valid one is remembered by identity.
+ */
+function validParent(context: Context): SpanContext | undefined {
+  const sc = trace.getSpanContext(context);
+  if (sc === undefined || sc === lastValidParent) return sc;
+  if (!isSpanContextValid(sc)) return undefined;
+  lastValidParent = sc;
+  return sc;
+}
 
 let lastOtRaw = '';
 let lastOt: OtState = NO_OT;
