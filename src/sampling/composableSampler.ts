@@ -70,11 +70,13 @@ export abstract class ComposableSampler implements Sampler {
     const ts = parent?.traceState;
     const ot = ts === undefined ? NO_OT : otStateOf(ts);
     const span = this.input;
+    // Callers outside the SDK may break the contract; a sampler must still not throw.
+    if (typeof traceId !== 'string') traceId = '';
     span.context = context;
     span.traceId = traceId;
-    span.spanName = spanName;
+    span.spanName = typeof spanName === 'string' ? spanName : '';
     span.spanKind = spanKind;
-    span.attributes = attributes;
+    span.attributes = attributes ?? NO_ATTRIBUTES;
     span.links = links;
     span.parent = parent;
     span.ot = ot;

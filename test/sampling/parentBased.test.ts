@@ -146,3 +146,40 @@ describe('parentBased: the default wrapper', () => {
     expect(parentBased(headSampler({ ratio: 0.1 })).toString()).toBe('ParentBased{root=HeadSampler{ratio=0.1, th=e666}}');
   });
 });
+
+describe('never throws, whatever it is given', () => {
+  it('treats an invalid parent span context as no parent (like the tracer)', async () => {
+    const { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, trace } = await import('@opentelemetry/api');
+    const ctx = trace.setSpanContext(ROOT_CONTEXT, { ...INVALID_SPAN_CONTEXT, traceFlags: 1, traceState: undefined });
+    const pb = parentBased(alwaysOff());
+    expect(isSampled(decide(pb, HIGH, ctx))).toBe(false); // a valid sampled parent would be followed
+    const garbage = trace.setSpanContext(ROOT_CONTEXT, { traceId: 'x'.repeat(32), spanId: 'y'.repeat(16), traceFlags: 1 });
+    expect(isSampled(decide(pb, HIGH, garbage))).toBe(false);
+  });
+
+  it('every sampler survives contract-breaking arguments', async () => {
+    const { ROOT_CONTEXT } = await import('@opentelemetry/api');
+    const { createSamplerControl } = await import('../../src/sampling/samplerControl.js');
+    const rules = ruleSampler(
+      [{ spanName: /x/, attributes: { a: /1/ }, parent: 'remote', sampler: alwaysOn() }],
+      headSampler({ ratio: 0.5 }),
+      { parentBased: false },
+    );
+    const samplers = [
+      headSampler({ ratio: 0.5 }),
+      rateLimitingSampler({ tracesPerSecond: 10, clock: () => NaN }),
+      adaptiveSampler({ targetTracesPerSecond: 10, clock: () => NaN }),
+      rules,
+      createSamplerControl(rules).sampler,
+      parentBased(new TraceIdRatioBasedSampler(0.5)),
+    ];
+    const args: unknown[][] = [
+      [ROOT_CONTEXT, undefined, undefined, undefined, undefined, undefined],
+      [ROOT_CONTEXT, 'short', 5, 99, { a: [null, 1] }, []],
+      [parentContext({ traceId: HIGH, sampled: true, traceState: 'ot=th:;;,x=%%' }), HIGH, 'x', 1, { a: {} }, []],
+    ];
+    for (const s of samplers) {
+      for (const a of args) expect(() => (s.shouldSample as (...x: unknown[]) => unknown)(...a)).not.toThrow();
+    }
+  });
+});
