@@ -20,6 +20,8 @@ export {
   messageAttributes,
   sqsMessageAttributes,
   b3Propagator,
+  W3CTraceContextPropagator,
+  W3CTraceState,
   type Propagates,
 } from './propagation/index.js';
 export {

@@ -1,13 +1,15 @@
 import type { TextMapPropagator } from '@opentelemetry/api';
-import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator } from '@opentelemetry/core';
 import { W3CBaggagePropagator } from '../baggage/W3CBaggagePropagator.js';
 import { b3Propagator } from './b3Propagator.js';
 import { noopPropagator } from './noopPropagator.js';
 import { validatePropagators, type PropagatorName } from './validatePropagators.js';
+import { W3CTraceContextPropagator } from './W3CTraceContextPropagator.js';
 
 /**
  * Builds the propagator for OTEL_PROPAGATORS-style names, in order (on extract, later ones win).
- * `tracecontext` is the official W3CTraceContextPropagator; `baggage` is our W3CBaggagePropagator
+ * `tracecontext` is our W3CTraceContextPropagator (core's propagates parts of invalid tracestate
+ * lists and can inject invalid headers, see its file); `baggage` is our W3CBaggagePropagator
  * (core's fails the W3C vectors, see its file); `b3`/`b3multi` are the official B3Propagator with
  * single/multi injection, wrapped for strict parsing (see b3Propagator.ts). Both B3 variants
  * extract either encoding. Throws InvalidConfigError for an unknown name.

@@ -6,6 +6,15 @@ export {
   DEFAULT_PROPAGATORS,
   type PropagatorName,
 } from './validatePropagators.js';
+export {
+  W3CTraceContextPropagator,
+  TRACE_PARENT_HEADER,
+  TRACE_STATE_HEADER,
+} from './W3CTraceContextPropagator.js';
+export { W3CTraceState } from './W3CTraceState.js';
+export { parseTraceParent, type ParsedTraceParent } from './parseTraceParent.js';
+export { parseTraceState, type TraceStateEntry } from './parseTraceState.js';
+export { isTraceStateKey, isTraceStateValue } from './traceStateSyntax.js';
 export { b3Propagator, B3_DEBUG_FLAG_KEY, type B3Encoding } from './b3Propagator.js';
 export { noopPropagator } from './noopPropagator.js';
 export { injectInto, type Propagates } from './injectInto.js';
