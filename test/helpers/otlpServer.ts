@@ -177,6 +177,58 @@ export function decodeTraceRequest(buf: Buffer): ReceivedSpan[] {
   return out;
 }
 
+/**
+ * The trace+span ID of every span in an ExportTraceServiceRequest, found by walking the protobuf
+ * (request.1 ResourceSpans → .2 ScopeSpans → .2 Span → .1 trace_id, .2 span_id) without decoding
+ * anything else: the count-only receiver of the benchmark must keep up with 100k+ spans/s.
+ */
+export function spanKeys(buf: Buffer): string[] {
+  const keys: string[] = [];
+  const varint = (pos: number): [number, number] => {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (pos >= buf.length) throw new Error('truncated varint');
+      const b = buf[pos++];
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return [v, pos];
+      mul *= 128;
+    }
+  };
+  // Calls `onLen(field, start, end)` for each length-delimited field of [start, end).
+  const walk = (start: number, end: number, onLen: (field: number, s: number, e: number) => void) => {
+    let pos = start;
+    while (pos < end) {
+      const [tag, p1] = varint(pos);
+      const wire = tag & 7;
+      if (wire === 0) pos = varint(p1)[1];
+      else if (wire === 1) pos = p1 + 8;
+      else if (wire === 5) pos = p1 + 4;
+      else if (wire === 2) {
+        const [len, p2] = varint(p1);
+        if (p2 + len > end) throw new Error('truncated field');
+        onLen(Math.floor(tag / 8), p2, p2 + len);
+        pos = p2 + len;
+      } else throw new Error(`bad wire type ${wire}`);
+    }
+  };
+  walk(0, buf.length, (f, s, e) => {
+    if (f !== 1) return;
+    walk(s, e, (f2, s2, e2) => {
+      if (f2 !== 2) return;
+      walk(s2, e2, (f3, s3, e3) => {
+        if (f3 !== 2) return;
+        let id = '';
+        walk(s3, e3, (f4, s4, e4) => {
+          if (f4 === 1 || f4 === 2) id += buf.toString("latin1", s4, e4);
+        });
+        keys.push(id);
+      });
+    });
+  });
+  return keys;
+}
+
 /** Encodes google.rpc.Status{code, message, details:[Any(google.rpc.RetryInfo{retry_delay})]}. */
 export function retryInfoStatus(code: number, message: string, delayMs: number): Buffer {
   const seconds = Math.floor(delayMs / 1000);
@@ -250,24 +302,28 @@ export async function startOtlpServer(opts: OtlpServerOptions = {}): Promise<Otl
   const notify = waiter.notify;
 
   const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    let decoded: ReceivedSpan[];
+    let decoded: ReceivedSpan[] = [];
+    let keys: string[];
     try {
-      decoded = decodeTraceRequest(call.request);
+      if (record) {
+        decoded = decodeTraceRequest(call.request);
+        keys = decoded.map((d) => d.traceId + d.spanId);
+      } else keys = spanKeys(call.request);
     } catch (e) {
       callback({ code: grpc.status.INVALID_ARGUMENT, details: `undecodable request: ${(e as Error).message}` });
       return;
     }
     const md: Record<string, string> = {};
     for (const [k, v] of Object.entries(call.metadata.getMap())) md[k] = String(v);
-    const info: ExportRequestInfo = { spans: decoded.length, metadata: md };
+    const info: ExportRequestInfo = { spans: keys.length, metadata: md };
     requests.push(info);
     const reply = responder?.(info) ?? {};
     if (reply.hang) return;
     const answer = () => {
       const failed = reply.code !== undefined && reply.code !== grpc.status.OK;
       if (!failed || reply.recordOnError) {
-        spanCount += decoded.length;
-        for (const d of decoded) spanIds.add(d.traceId + d.spanId);
+        spanCount += keys.length;
+        for (const k of keys) spanIds.add(k);
         if (record) spans.push(...decoded);
         notify();
       }
@@ -320,8 +376,19 @@ export async function startOtlpServer(opts: OtlpServerOptions = {}): Promise<Otl
     );
     // grpc-js strips `grpc-encoding` before handlers see the metadata; read it off the HTTP/2
     // streams (a private field, hence the defensive access) so tests can check compression.
+    // The same access sets TCP_NODELAY on accepted sockets.
     const h2 = (s as unknown as { http2Servers?: Map<import('node:events').EventEmitter, unknown> }).http2Servers;
     for (const h of h2?.keys() ?? []) {
+      // grpc-js servers leave Nagle on; with delayed ACKs, HTTP/2 window updates then stall
+      // large requests for ~40 ms per round trip. Collectors (Go) set TCP_NODELAY: do as they do.
+      h.on('connection', (sock: import('node:net').Socket) => sock.setNoDelay(true));
+      // HTTP/2 windows: grpc-js keeps the 64 KiB default, so every large request waits for
+      // WINDOW_UPDATE round trips; grpc-go (the collector) grows its windows by BDP estimation up
+      // to 16 MiB. Open them up front so the receiver is not the bottleneck it would not be.
+      h.on('session', (session: import('node:http2').ServerHttp2Session) => {
+        session.settings({ initialWindowSize: 16 * 1024 * 1024 });
+        session.setLocalWindowSize(16 * 1024 * 1024);
+      });
       h.on('stream', (_stream: unknown, headers: Record<string, string | undefined>) => {
         if (headers[':path'] === TRACE_EXPORT_PATH) encodings.push(headers['grpc-encoding'] ?? 'identity');
       });

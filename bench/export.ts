@@ -1,0 +1,296 @@
+/**
+ * Export benchmark: tracewise's pipeline next to the official default (BatchSpanProcessor +
+ * OTLPTraceExporter over gRPC, defaults), against the same OTLP/gRPC receiver running in a child
+ * process. Scenarios (select with argv, default all):
+ *   throughput  highest steady rate with zero loss over 10 s
+ *   outage      a 10 s collector outage at 5k spans/s in a 15 s run: loss, resumption, event-loop lag
+ *   heap        memory during a 60 s outage at 20k spans/s
+ * Run: `npx tsx bench/export.ts [throughput] [outage] [heap]` (add `--expose-gc` after `tsx` for
+ * post-GC heap figures). Figures only: nothing here asserts on speed.
+ */
+import { trace, type Tracer } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { createExportPipeline, EXPORT_DEFAULTS, type ExportPipeline } from '../src/export/index.js';
+import { startReceiver, type Receiver } from './receiver.js';
+
+type ExporterName = 'tracewise' | 'official';
+const EXPORTERS: ExporterName[] = ['tracewise', 'official'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MB = 1024 * 1024;
+
+function makeProcessor(name: ExporterName, url: string): SpanProcessor {
+  return name === 'tracewise' ? createExportPipeline({ endpoint: url }) : new BatchSpanProcessor(new OTLPTraceExporter({ url }));
+}
+
+function makeProvider(processor: SpanProcessor) {
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'export-bench', 'host.name': 'bench-host' }),
+    spanProcessors: [processor],
+  });
+  return { provider, tracer: provider.getTracer('export-bench', '1.0.0') };
+}
+
+/** An HTTP-server-like span: six attributes, ~200 bytes encoded. */
+function oneSpan(tracer: Tracer, i: number): void {
+  const span = tracer.startSpan('GET /api/orders/:id', {
+    kind: 1,
+    attributes: {
+      'http.request.method': 'GET',
+      'http.route': '/api/orders/:id',
+      'url.path': `/api/orders/${i % 10_000}`,
+      'http.response.status_code': 200,
+      'server.address': 'orders.internal',
+      'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) bench',
+    },
+  });
+  span.end();
+}
+
+/**
+ * Ends spans at `rate` per second for `ms`, in 1 ms ticks, as an application would. When the
+ * process cannot keep up, it falls behind (catch-up is capped at 20 ms worth per tick) and the
+ * achieved rate says so.
+ */
+async function generate(tracer: Tracer, rate: number, ms: number, startIndex = 0): Promise<number> {
+  const t0 = performance.now();
+  let made = 0;
+  const maxPerTick = Math.max(1, Math.round(rate / 50));
+  for (;;) {
+    const elapsed = performance.now() - t0;
+    if (elapsed >= ms) break;
+    const due = Math.min(Math.floor((rate * elapsed) / 1000) - made, maxPerTick);
+    for (let i = 0; i < due; i++) oneSpan(tracer, startIndex + made + i);
+    if (due > 0) made += due;
+    await sleep(1);
+  }
+  return made;
+}
+
+/** Waits until the receiver's count stops moving (or reaches `expected`). */
+async function settle(receiver: Receiver, expected: number, maxMs = 15_000) {
+  const until = Date.now() + maxMs;
+  let last = await receiver.stats();
+  let stableSince = Date.now();
+  while (Date.now() < until && last.uniqueSpanCount < expected) {
+    await sleep(200);
+    const s = await receiver.stats();
+    if (s.spanCount !== last.spanCount) stableSince = Date.now();
+    last = s;
+    if (Date.now() - stableSince > 2000) break;
+  }
+  return last;
+}
+
+const pct = (lost: number, total: number) => (total ? ((100 * lost) / total).toFixed(1) : '0.0');
+
+// ---- (a) lossless throughput ----
+
+interface ThroughputRow {
+  exporter: ExporterName;
+  rate: number;
+  achieved: number;
+  made: number;
+  received: number;
+  duplicates: number;
+  lost: number;
+}
+
+async function throughputRun(receiver: Receiver, name: ExporterName, rate: number, seconds: number): Promise<ThroughputRow> {
+  await receiver.clear();
+  const processor = makeProcessor(name, receiver.url);
+  const { provider, tracer } = makeProvider(processor);
+  const made = await generate(tracer, rate, seconds * 1000);
+  await provider.forceFlush().catch(() => undefined);
+  const s = await settle(receiver, made);
+  await provider.shutdown().catch(() => undefined);
+  return {
+    exporter: name,
+    rate,
+    achieved: Math.round(made / seconds),
+    made,
+    received: s.uniqueSpanCount,
+    duplicates: s.spanCount - s.uniqueSpanCount,
+    lost: made - s.uniqueSpanCount,
+  };
+}
+
+async function throughput(receiver: Receiver, exporters: ExporterName[]) {
+  const rates = [5_000, 10_000, 15_000, 20_000, 30_000, 50_000, 75_000, 100_000, 125_000, 150_000];
+  console.log('\n## (a) lossless throughput: steady rate for 10 s, then flush\n');
+  console.log('| exporter | target spans/s | achieved | lost | lost % | duplicates |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  const best: Record<string, number> = {};
+  const rows: ThroughputRow[] = [];
+  for (const name of exporters) {
+    best[name] = 0;
+    for (const rate of rates) {
+      const r = await throughputRun(receiver, name, rate, 10);
+      rows.push(r);
+      console.log(`| ${name} | ${rate} | ${r.achieved} | ${r.lost} | ${pct(r.lost, r.made)} | ${r.duplicates} |`);
+      // Lossless only counts while the generator really produced the rate.
+      if (r.lost > 0 || r.achieved < rate * 0.95) break;
+      best[name] = r.achieved;
+    }
+  }
+  console.log('\nhighest lossless rate: ' + exporters.map((n) => `${n} ${best[n]} spans/s`).join(', '));
+  if (best.official) console.log(`ratio tracewise/official: ${(best.tracewise / best.official).toFixed(2)}×`);
+  return { rows, best };
+}
+
+// ---- (b) + (c) outage: loss, resumption, event-loop lag ----
+
+interface OutageRow {
+  exporter: ExporterName;
+  made: number;
+  received: number;
+  duplicates: number;
+  lost: number;
+  resumedAfterMs?: number;
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+}
+
+async function outageRun(receiver: Receiver, name: ExporterName): Promise<OutageRow> {
+  await receiver.clear();
+  const rate = 5000;
+  const processor = makeProcessor(name, receiver.url);
+  const { provider, tracer } = makeProvider(processor);
+  let made = await generate(tracer, rate, 2500);
+  await receiver.stop(); // the collector goes away without warning
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  made += await generate(tracer, rate, 10_000, made);
+  lag.disable();
+  await receiver.start();
+  made += await generate(tracer, rate, 2500, made);
+  const resumed = (await receiver.stats()).firstRequestAfterStartMs;
+  await provider.forceFlush().catch(() => undefined);
+  const s = await settle(receiver, made);
+  await provider.shutdown().catch(() => undefined);
+  return {
+    exporter: name,
+    made,
+    received: s.uniqueSpanCount,
+    duplicates: s.spanCount - s.uniqueSpanCount,
+    lost: made - s.uniqueSpanCount,
+    resumedAfterMs: resumed,
+    lagP50Ms: lag.percentile(50) / 1e6,
+    lagP99Ms: lag.percentile(99) / 1e6,
+    lagMaxMs: lag.max / 1e6,
+  };
+}
+
+async function outage(receiver: Receiver, exporters: ExporterName[]) {
+  console.log('\n## (b) 10 s collector outage at 5,000 spans/s (15 s run), (c) event-loop lag during the outage\n');
+  console.log('| exporter | spans | lost | lost % | duplicates | first request after return | lag p50 | lag p99 | lag max |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rows: OutageRow[] = [];
+  for (const name of exporters) {
+    const r = await outageRun(receiver, name);
+    rows.push(r);
+    const resumed = r.resumedAfterMs === undefined ? 'not within 2.5 s' : `${r.resumedAfterMs} ms`;
+    console.log(
+      `| ${name} | ${r.made} | ${r.lost} | ${pct(r.lost, r.made)} | ${r.duplicates} | ${resumed} | ${r.lagP50Ms.toFixed(2)} ms | ${r.lagP99Ms.toFixed(2)} ms | ${r.lagMaxMs.toFixed(1)} ms |`,
+    );
+  }
+  return rows;
+}
+
+// ---- (d) memory during a long outage ----
+
+interface HeapRow {
+  exporter: ExporterName;
+  made: number;
+  peakMB: number;
+  endMB: number;
+  afterGcMB?: number;
+  peakRssMB: number;
+  dropped?: number;
+  bufferedMB?: number;
+}
+
+const memNow = () => {
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss };
+};
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function heapRun(receiver: Receiver, name: ExporterName, seconds: number): Promise<HeapRow> {
+  await receiver.stop();
+  gc?.();
+  const base = memNow();
+  const processor = makeProcessor(name, receiver.url);
+  const { provider, tracer } = makeProvider(processor);
+  let peak = 0;
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    const m = memNow();
+    peak = Math.max(peak, m.heap - base.heap);
+    peakRss = Math.max(peakRss, m.rss - base.rss);
+  }, 100);
+  const made = await generate(tracer, 20_000, seconds * 1000);
+  clearInterval(sampler);
+  const end = memNow().heap - base.heap;
+  gc?.();
+  const afterGc = gc ? memNow().heap - base.heap : undefined;
+  const stats = name === 'tracewise' ? (processor as ExportPipeline).stats() : undefined;
+  await provider.shutdown().catch(() => undefined); // bounded by its own timeouts
+  await receiver.start();
+  return {
+    exporter: name,
+    made,
+    peakMB: peak / MB,
+    endMB: end / MB,
+    afterGcMB: afterGc === undefined ? undefined : afterGc / MB,
+    peakRssMB: peakRss / MB,
+    dropped: stats?.droppedSpans,
+    bufferedMB: stats ? stats.bufferedBytes / MB : undefined,
+  };
+}
+
+async function heap(receiver: Receiver, exporters: ExporterName[], seconds = 60) {
+  const budget = EXPORT_DEFAULTS.maxBufferBytes / MB;
+  console.log(`\n## (d) memory during a ${seconds} s outage at 20,000 spans/s (tracewise budget ${budget} MiB)\n`);
+  console.log('heap = heapUsed + arrayBuffers, growth over the value before the run.\n');
+  console.log('| exporter | spans | peak heap growth | at end | after GC | peak RSS growth | buffered | dropped (buffer_full) |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const rows: HeapRow[] = [];
+  for (const name of exporters) {
+    const r = await heapRun(receiver, name, seconds);
+    rows.push(r);
+    const f = (v: number | undefined) => (v === undefined ? '–' : `${v.toFixed(1)} MB`);
+    console.log(
+      `| ${name} | ${r.made} | ${f(r.peakMB)} | ${f(r.endMB)} | ${f(r.afterGcMB)} | ${f(r.peakRssMB)} | ${f(r.bufferedMB)} | ${r.dropped ?? '–'} |`,
+    );
+  }
+  return rows;
+}
+
+export async function runExportBench(args: string[] = []): Promise<unknown> {
+  const wanted = args.filter((a) => !a.startsWith('-'));
+  const scenarios = wanted.length ? wanted : ['throughput', 'outage', 'heap'];
+  const exporterArg = args.find((a) => a.startsWith('--exporters='));
+  const exporters = exporterArg ? (exporterArg.slice(12).split(',') as ExporterName[]) : EXPORTERS;
+  const heapSeconds = Number(args.find((a) => a.startsWith('--heap-seconds='))?.slice(15) ?? 60);
+  console.log(`\n# export benchmark — Node ${process.version}, ${new Date().toISOString()}`);
+  trace.disable();
+  const receiver = await startReceiver();
+  const results: Record<string, unknown> = {};
+  try {
+    if (scenarios.includes('throughput')) results.throughput = await throughput(receiver, exporters);
+    if (scenarios.includes('outage')) results.outage = await outage(receiver, exporters);
+    if (scenarios.includes('heap')) results.heap = await heap(receiver, exporters, heapSeconds);
+  } finally {
+    await receiver.close();
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runExportBench(process.argv.slice(2));
+}
