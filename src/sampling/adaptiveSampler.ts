@@ -103,6 +103,7 @@ class AdaptiveRoot extends ComposableSampler implements AdaptiveSampler {
   private ratio: number;
   private intervalStart: number;
   private arrivals = 0;
+  private surgeArrivals = Infinity;
   private raiseFactor = 1;
   private raiseUntil = Infinity;
   private intent: Intent;
@@ -118,12 +119,23 @@ class AdaptiveRoot extends ComposableSampler implements AdaptiveSampler {
     this.ratio = t.maxRatio;
     this.intervalStart = clock();
     this.intent = makeIntent(PROBABILISTIC, thresholdFromProbability(this.ratio, precision), this.description);
+    this.updateIntent();
   }
 
   _decide(): Intent {
     const now = this.clock();
-    if (now - this.intervalStart >= this.tuning.interval || now < this.intervalStart) this.adjust(now);
-    else if (now >= this.raiseUntil) this.endRaise();
+    const elapsed = now - this.intervalStart;
+    if (
+      elapsed >= this.tuning.interval ||
+      elapsed < 0 ||
+      // A surge: this interval already kept twice its share of the target. Decreases are
+      // immediate, so do not wait for the interval to end (but give the count 1/10 of it).
+      (this.arrivals >= this.surgeArrivals && elapsed * 10 >= this.tuning.interval)
+    ) {
+      this.adjust(now);
+    } else if (now >= this.raiseUntil) {
+      this.endRaise();
+    }
     this.arrivals++;
     return this.intent;
   }
@@ -169,7 +181,10 @@ class AdaptiveRoot extends ComposableSampler implements AdaptiveSampler {
 
   private updateIntent(): void {
     if (this.raiseFactor === 1) this.raiseUntil = Infinity;
-    const threshold = thresholdFromProbability(Math.min(1, this.ratio * this.raiseFactor), this.precision);
+    const ratio = Math.min(1, this.ratio * this.raiseFactor);
+    // Arrivals after which this interval has kept twice its share of the target.
+    this.surgeArrivals = ratio > 0 ? Math.max(8, (2 * this.tuning.target * this.tuning.interval) / 1000 / ratio) : Infinity;
+    const threshold = thresholdFromProbability(ratio, this.precision);
     // Most adjustments in steady traffic land on the same 4-digit threshold: keep its intent.
     if (threshold.t14 !== this.intent.threshold.t14) {
       this.intent = makeIntent(PROBABILISTIC, threshold, this.description);
