@@ -48,6 +48,8 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const transport = o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o);
   const buffer = createByteBuffer(o.maxBufferBytes);
   const batchSize = o.exportBatchSize;
+  // A batch must also fit the memory budget, or it could never be held.
+  const maxBatchBytes = Math.min(o.maxBatchBytes, o.maxBufferBytes);
 
   let pending: ReadableSpan[] = [];
   let state: 'running' | 'draining' | 'closed' = 'running';
@@ -58,6 +60,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const inFlight = new Map<Batch, AbortController>();
   const spooling = new Set<Batch>();
   let spoolingBytes = 0;
+  let spoolingSpans = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryAt = 0;
   let throttled = false;
@@ -68,8 +71,6 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   let shutdownOnce: Promise<void> | undefined;
 
   const levels = () => {
-    let spoolingSpans = 0;
-    for (const b of spooling) spoolingSpans += b.spans;
     rec.levels(buffer.heldBytes + spoolingBytes, buffer.heldSpans + spoolingSpans, spool?.bytes ?? 0, spool?.spans ?? 0);
   };
 
@@ -141,7 +142,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
       warnOnce('encode', `could not encode spans: ${(err as Error)?.message ?? String(err)}`);
     }
     if (!bytes) return rec.dropped(spans.length, 'encode_error');
-    if (bytes.byteLength > o.maxBatchBytes && spans.length > 1) {
+    if (bytes.byteLength > maxBatchBytes && spans.length > 1) {
       const half = spans.length >> 1;
       encode(spans.slice(0, half), true);
       encode(spans.slice(half), true);
@@ -156,6 +157,8 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   // ---- the memory budget ----
 
   const admit = (b: Batch) => {
+    // Encoded after shutdown's deadline (resource attributes were slow): nothing will send it.
+    if (state === 'closed') return displace(b, true);
     const size = b.bytes.byteLength;
     while (buffer.wouldOverflow(size)) {
       const oldest = buffer.evictOldest();
@@ -182,9 +185,11 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
     if (spool && (atShutdown || spoolingBytes + b.bytes.byteLength <= SPOOL_BACKLOG_BYTES)) {
       spooling.add(b);
       spoolingBytes += b.bytes.byteLength;
+      spoolingSpans += b.spans;
       void quiet(() => spool.write(b)).then(() => {
         spooling.delete(b);
         spoolingBytes -= b.bytes.byteLength;
+        spoolingSpans -= b.spans;
         settle(b);
         levels();
       });

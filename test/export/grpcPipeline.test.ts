@@ -3,10 +3,13 @@
  * receiver: outages, error codes, RetryInfo, a hung server, partial success, a full buffer.
  */
 import * as grpc from '@grpc/grpc-js';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
+import { createExportPipeline } from '../../src/export/index.js';
 import { startOtlpServer } from '../helpers/otlpServer.js';
-import { exactlyOnce, sleep, stream, track, traced, waitFor } from './pipelineHarness.js';
+import { exactlyOnce, onCleanup, sleep, stream, track, traced, waitFor } from './pipelineHarness.js';
 
 describe('gRPC export pipeline', () => {
   it('delivers every span exactly once, with metadata and gzip', async () => {
@@ -209,5 +212,51 @@ describe('gRPC export pipeline', () => {
     await pipeline.forceFlush();
     expect(pipeline.stats().exportedSpans + pipeline.stats().pendingSpans).toBe(0);
     expect(server.requests.length).toBe(0);
+  });
+
+  it('keeps unencoded spans bounded during a synchronous burst', async () => {
+    const server = track(await startOtlpServer());
+    const { pipeline, emit } = traced({ endpoint: server.url, exportBatchSize: 100 });
+    const names = emit(10_000); // one synchronous loop: no timer or immediate runs meanwhile
+    expect(pipeline.stats().pendingSpans).toBeLessThanOrEqual(400);
+    await server.waitForSpans(10_000);
+    expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
+  });
+
+  it('waits for asynchronous resource attributes before encoding', async () => {
+    const server = track(await startOtlpServer());
+    const pipeline = createExportPipeline({ endpoint: server.url, exportInterval: 20 });
+    const region = new Promise<string>((r) => setTimeout(() => r('eu-west-1'), 100));
+    const provider = new BasicTracerProvider({ resource: resourceFromAttributes({ 'cloud.region': region }), spanProcessors: [pipeline] });
+    onCleanup(() => provider.shutdown());
+    provider.getTracer('t').startSpan('s').end();
+    const [span] = await server.waitForSpans(1);
+    expect(span.resource['cloud.region']).toBe('eu-west-1');
+  });
+
+  it('reports to the observer, and survives an observer that throws', async () => {
+    const server = track(await startOtlpServer());
+    const seen = { exported: 0, latency: 0, buffered: 0 };
+    const { pipeline, emit } = traced({
+      endpoint: server.url,
+      observer: {
+        onExported: (n, _bytes, ms) => {
+          seen.exported += n;
+          seen.latency = Math.max(seen.latency, ms);
+        },
+        onBuffered: () => {
+          seen.buffered++;
+          throw new Error('observer bug');
+        },
+      },
+    });
+    emit(100);
+    await server.waitForSpans(100);
+    await waitFor(() => seen.exported === 100);
+    expect(seen.latency).toBeGreaterThan(0);
+    expect(seen.buffered).toBeGreaterThan(0);
+    const stats = pipeline.stats();
+    expect(JSON.parse(JSON.stringify(stats))).toEqual(stats); // a plain snapshot
+    expect(stats.exportLatencyMs.count).toBe(stats.exportedRequests);
   });
 });
