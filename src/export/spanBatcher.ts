@@ -1,0 +1,94 @@
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * Collects ended spans and hands them over in batches: when `batchSize` are waiting (from an
+ * immediate, off the span's hot path) or when the oldest has waited `interval` ms. `add` only
+ * pushes into an array; encoding happens in `onBatch`.
+ */
+export interface SpanBatcher {
+  add(span: ReadableSpan): void;
+  readonly pending: number;
+  /** Hands over every waiting span now, in batches (forceFlush, shutdown). */
+  drain(): void;
+  /** Cancels the timer and the immediate. */
+  stop(): void;
+}
+
+export interface SpanBatcherOptions {
+  batchSize: number;
+  interval: number;
+  onBatch(spans: ReadableSpan[]): void;
+  /** Runs a scheduling call in the context the batch work should inherit. */
+  within<T>(fn: () => T): T;
+}
+
+/** Unencoded spans beyond this many batches are handed over at once, inside add(), to bound memory. */
+const PENDING_BATCHES_CAP = 4;
+
+export function createSpanBatcher(o: SpanBatcherOptions): SpanBatcher {
+  const { batchSize } = o;
+  let pending: ReadableSpan[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let task: NodeJS.Immediate | undefined;
+  let drainAll = false;
+  let stopped = false;
+
+  const take = () => {
+    const spans = pending.length <= batchSize ? pending : pending.splice(0, batchSize);
+    if (spans === pending) pending = [];
+    o.onBatch(spans);
+  };
+  const armTimer = () => {
+    if (timer || stopped) return;
+    timer = o.within(() => setTimeout(onTimer, o.interval));
+    timer.unref();
+  };
+  const onTimer = () => {
+    timer = undefined;
+    schedule(true);
+  };
+  const schedule = (all: boolean) => {
+    if (all) drainAll = true;
+    if (task || stopped) return;
+    // Not unref'd: an unref'd immediate does not stop the event loop from blocking in poll, so
+    // it would wait for unrelated I/O or a timer (seconds, in an idle process). A ref'd one
+    // keeps the process alive only for the iteration in which it runs.
+    task = o.within(() => setImmediate(tick));
+  };
+  // One batch per macrotask, so that a backlog never holds the event loop for long.
+  const tick = () => {
+    task = undefined;
+    const due = () => pending.length >= batchSize || (drainAll && pending.length > 0);
+    if (due()) take();
+    if (due()) return schedule(false);
+    drainAll = false;
+    if (pending.length > 0) armTimer();
+  };
+
+  return {
+    add(span) {
+      const n = pending.push(span);
+      if (n === 1) armTimer();
+      else if (n >= batchSize) {
+        // A synchronous burst outruns the immediate: hand over here rather than hold unbounded spans.
+        if (n >= batchSize * PENDING_BATCHES_CAP) o.within(take);
+        else schedule(false);
+      }
+    },
+    get pending() {
+      return pending.length;
+    },
+    drain() {
+      clearTimeout(timer);
+      timer = undefined;
+      while (pending.length > 0) take();
+    },
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+      clearImmediate(task);
+      timer = undefined;
+      task = undefined;
+    },
+  };
+}
