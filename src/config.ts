@@ -4,6 +4,7 @@ import { InvalidConfigError } from './errors.js';
 import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
 import { normalizeStaticEntries } from './baggage/staticEntries.js';
 import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
+import { samplerFromEnv } from './sampling/samplerFromEnv.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
 import { checkSamplerOption, type ForcingSamplerConfig } from './forcing/index.js';
 import type { Instrumentation as OTelInstrumentation } from '@opentelemetry/instrumentation';
@@ -106,6 +107,8 @@ export interface ResolvedConfig {
   headers: Record<string, string>;
   samplingRate: number | undefined;
   sampler: Sampler | undefined;
+  /** OTEL_TRACES_SAMPLER(_ARG), read only when code chose no sampler. */
+  envSampler: Sampler | undefined;
   /** The object form of `sampler`: a head sampler with forcing. */
   forcing?: ForcingSamplerConfig;
   exportBatchSize: number;
@@ -317,6 +320,9 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     samplingRate: c.samplingRate as number | undefined,
     sampler: isSampler(samplerOption) ? samplerOption : undefined,
     forcing: isSampler(samplerOption) ? undefined : samplerOption,
+    // Code wins: the variables are read (and reported if bad) only when code chose nothing.
+    envSampler:
+      samplerOption === undefined && c.samplingRate === undefined ? samplerFromEnv(env) : undefined,
     exportBatchSize:
       checkInt('exportBatchSize', c.exportBatchSize, 1, 1_000_000) ??
       envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', { min: 1, max: 1_000_000, integer: true }) ??

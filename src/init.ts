@@ -8,12 +8,8 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
   BasicTracerProvider,
   BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
@@ -26,12 +22,15 @@ import { createPropagator } from './propagation/index.js';
 import { FastIdGenerator } from './ids/fastIdGenerator.js';
 import { createInstrumentation } from './instrumentation/instrumentation.js';
 import { buildResource } from './resource.js';
-import { forcingBufferFor, forcingDropped, samplerFromConfig } from './forcing/index.js';
+import { forcingBufferFor, forcingDropped, forcingOptionsOf, samplerFromConfig } from './forcing/index.js';
+import { ForcingSampler } from './forcing/withForcing.js';
 import { PreDecidedSampler } from './tracer/preDecidedSampler.js';
 import { SAMPLER_ATTRIBUTE, type TracerCore } from './tracer/tracewiseTracer.js';
 import { TracewiseTracerProvider } from './tracer/tracewiseTracerProvider.js';
-import type { GlobalRegistration, Tracing } from './tracing.js';
+import type { BoostSamplingOptions, GlobalRegistration, Tracing } from './tracing.js';
 import { withTimeout } from './withTimeout.js';
+import { alwaysOff, alwaysOn, createSamplerControl, headSampler, parentBased, type Boost, type SamplerControl } from './sampling/index.js';
+import { InvalidConfigError } from './errors.js';
 import { setUpMetrics } from './metrics/setUpMetrics.js';
 import { countingProcessor, SpanCounters } from './metrics/spanCounters.js';
 import type { Env } from './env.js';
@@ -76,6 +75,34 @@ function diagLoggerInstalled(): boolean {
   return slot?.diag !== undefined;
 }
 
+const DISABLED_SAMPLER = alwaysOff();
+
+function checkBoostOrSampler(next: unknown): Sampler {
+  if (typeof next !== 'object' || next === null || typeof (next as Sampler).shouldSample !== 'function') {
+    throw new InvalidConfigError('sampler', 'expected an OpenTelemetry Sampler (an object with shouldSample())', 'Pass e.g. headSampler({ ratio: 0.1 }).');
+  }
+  return next as Sampler;
+}
+
+/** `{ ratio | factor, durationMs }` → the control's arguments; exactly one of ratio and factor. */
+function toBoost(options: BoostSamplingOptions): [Boost, number] {
+  const o = (options ?? {}) as { ratio?: unknown; factor?: unknown; durationMs?: unknown };
+  const fix = 'Pass e.g. { ratio: 0.5, durationMs: 60000 } or { factor: 10, durationMs: 60000 }.';
+  if ((o.ratio === undefined) === (o.factor === undefined)) {
+    throw new InvalidConfigError('boostSampling', 'give exactly one of `ratio` and `factor`', fix);
+  }
+  if (typeof o.durationMs !== 'number' || !(o.durationMs > 0) || !Number.isFinite(o.durationMs)) {
+    throw new InvalidConfigError('boostSampling.durationMs', 'expected a positive number of milliseconds', fix);
+  }
+  if (o.ratio !== undefined && (typeof o.ratio !== 'number' || !(o.ratio >= 0 && o.ratio <= 1))) {
+    throw new InvalidConfigError('boostSampling.ratio', 'expected a number in [0, 1]', fix);
+  }
+  if (o.factor !== undefined && (typeof o.factor !== 'number' || !(o.factor >= 1) || !Number.isFinite(o.factor))) {
+    throw new InvalidConfigError('boostSampling.factor', 'expected a finite number >= 1', fix);
+  }
+  return [o.ratio !== undefined ? { ratio: o.ratio as number } : { factor: o.factor as number }, o.durationMs];
+}
+
 function createDisabled(config: ResolvedConfig): Tracing {
   setUpInstrumentations(config, undefined);
   const tracer = new ProxyTracerProvider().getTracer('tracewise');
@@ -91,20 +118,38 @@ function createDisabled(config: ResolvedConfig): Tracing {
     serviceName: config.serviceName,
     registration: { tracerProvider: false, contextManager: false, propagator: false },
     warnings: [],
-    metrics: setUpMetrics(config, new SpanCounters(), () => new AlwaysOffSampler(), undefined),
+    metrics: setUpMetrics(config, new SpanCounters(), () => DISABLED_SAMPLER, undefined),
     baggage: createBaggageManager({ staticEntries: config.baggage.staticEntries }),
+    sampler: DISABLED_SAMPLER,
+    setSampler: (next) => void checkBoostOrSampler(next),
+    boostSampling: (options) => void toBoost(options),
     forceFlush: () => Promise.resolve(),
     shutdown: clear,
   };
   return tracing;
 }
 
-function defaultSampler(config: ResolvedConfig): Sampler {
+/**
+ * The head sampler, by precedence: `sampler` (a Sampler, or the head of the forcing form),
+ * `samplingRate`, OTEL_TRACES_SAMPLER, and the spec's default parentbased_always_on — all on
+ * tracewise's consistent samplers.
+ */
+function headSamplerFor(config: ResolvedConfig): Sampler {
   if (config.sampler) return config.sampler;
-  if (config.samplingRate !== undefined) {
-    return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.samplingRate) });
-  }
-  return new ParentBasedSampler({ root: new AlwaysOnSampler() });
+  if (config.samplingRate !== undefined) return headSampler({ ratio: config.samplingRate });
+  return config.envSampler ?? parentBased(alwaysOn());
+}
+
+/**
+ * The live sampler: runtime control around the head, forcing (object form, or a withForcing()
+ * sampler given as `sampler`) around the control, so setSampler()/boostSampling() change the
+ * head and forcing keeps working.
+ */
+function liveSampler(config: ResolvedConfig): { control: SamplerControl; sampler: Sampler } {
+  const configured = samplerFromConfig(config.forcing, () => headSamplerFor(config));
+  const forcing = forcingOptionsOf(configured);
+  const control = createSamplerControl(forcing ? (configured as ForcingSampler).head : configured);
+  return { control, sampler: forcing ? new ForcingSampler(control.sampler, forcing) : control.sampler };
 }
 
 function exportProcessor(config: ResolvedConfig): SpanProcessor {
@@ -121,7 +166,7 @@ function exportProcessor(config: ResolvedConfig): SpanProcessor {
 
 
 function createEnabled(config: ResolvedConfig): Tracing {
-  const sampler = samplerFromConfig(config.forcing, () => defaultSampler(config));
+  const { control, sampler } = liveSampler(config);
   // Error/latency forcing: its buffer sits before the export processor, so flush/shutdown decide first.
   const forcing = forcingBufferFor(sampler);
   const exporting = exportProcessor(config);
@@ -151,7 +196,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     ],
   });
   forcing?.attach({ processor: exporting, resource, scope: { name: config.serviceName }, counters: core.counters, startProcessor: baggageToAttributes });
-  const metrics = setUpMetrics(config, core.counters ?? new SpanCounters(), () => sampler, undefined, forcing && (() => forcingDropped(forcing.stats())));
+  const metrics = setUpMetrics(config, core.counters ?? new SpanCounters(), () => sampler, undefined, forcing && (() => forcingDropped(forcing.stats())), control.current);
   const provider = new TracewiseTracerProvider(sdkProvider, core);
 
   const warnings: string[] = [];
@@ -208,6 +253,18 @@ function createEnabled(config: ResolvedConfig): Tracing {
     warnings,
     metrics,
     baggage: createBaggageManager({ staticEntries: config.baggage.staticEntries }),
+    get sampler() {
+      return control.current();
+    },
+    setSampler(next) {
+      control.set(checkBoostOrSampler(next));
+      // Names a foreign sampler on the spans it records (tracewise samplers name themselves).
+      core.provenance = { [SAMPLER_ATTRIBUTE]: next.toString() };
+    },
+    boostSampling(options) {
+      const [boost, durationMs] = toBoost(options);
+      control.boost(boost, durationMs);
+    },
     forceFlush: () =>
       shutdownPromise ? Promise.resolve() : withTimeout(sdkProvider.forceFlush(), config.shutdownTimeout, 'forceFlush'),
     shutdown,

@@ -1,4 +1,5 @@
 import type { Tracer } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import type { BaggageManager } from './baggage/index.js';
 import type { Instrumentation } from './instrumentation/instrumentation.js';
 import type { TracingMetricsHandle } from './metrics/setUpMetrics.js';
@@ -9,6 +10,8 @@ export interface GlobalRegistration {
   contextManager: boolean;
   propagator: boolean;
 }
+
+export type BoostSamplingOptions = ({ ratio: number; factor?: never } | { factor: number; ratio?: never }) & { durationMs: number };
 
 /** What `initTracing()` returns. */
 export interface Tracing {
@@ -26,6 +29,16 @@ export interface Tracing {
   readonly baggage: BaggageManager;
   /** Counters of what tracing itself does: `snapshot()`, `publish(meterProvider)`. */
   readonly metrics: TracingMetricsHandle;
+  /** The live (head) sampler. */
+  readonly sampler: Sampler;
+  /** Swaps the head sampler atomically; forcing, if configured, stays around it. */
+  setSampler(sampler: Sampler): void;
+  /**
+   * Raises sampling for `durationMs` (e.g. during an incident), then falls back by itself:
+   * `ratio` keeps at least that probability, `factor` multiplies every probabilistic ratio.
+   * Decisions stay consistent and `th` truthful. A later boost replaces an earlier one.
+   */
+  boostSampling(options: BoostSamplingOptions): void;
   /** Exports every ended span; bounded by `shutdownTimeout`. */
   forceFlush(): Promise<void>;
   /** Flushes and stops; idempotent, bounded by `shutdownTimeout`. */

@@ -28,9 +28,10 @@ export function setUpMetrics(
   sampler: () => Sampler,
   exportStats: (() => ExportStats) | undefined,
   extraDropped?: () => Record<string, number>,
+  ratioOf?: () => Sampler,
 ): TracingMetricsHandle {
   const latency = latencyTracker();
-  const metrics = createTracingMetrics({ counters, sampler, exportStats, extraDropped }, latency);
+  const metrics = createTracingMetrics({ counters, sampler, ratioOf, exportStats, extraDropped }, latency);
   const published = new Map<MeterProvider, () => void>();
   const handle: TracingMetricsHandle = {
     snapshot: metrics.snapshot,

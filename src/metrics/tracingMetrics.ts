@@ -46,7 +46,10 @@ export interface TracingMetrics {
 
 export interface MetricsSources {
   counters: SpanCounters;
+  /** The live sampler chain, for its description. */
   sampler: () => Sampler;
+  /** The sampler whose probability is reported (default: the live one). */
+  ratioOf?: () => Sampler;
   exportStats: (() => ExportStats) | undefined;
   /** Extra dropped-span counts by reason, e.g. from forcing. */
   extraDropped?: () => Record<string, number>;
@@ -96,7 +99,7 @@ export function createTracingMetrics(src: MetricsSources, latency: { ema: number
         if (v > 0) byReason[k] = v;
       }
       const sampler = src.sampler();
-      const ratio = samplerRatio(sampler);
+      const ratio = samplerRatio(src.ratioOf ? src.ratioOf() : sampler);
       return {
         spans: {
           started: { total, byResult, byParent },

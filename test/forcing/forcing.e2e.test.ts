@@ -131,7 +131,7 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
     for (let n = 0; n < 3; n++) i.startSpan('child', { parent: under(i.startSpan('open')) }).end();
     i.withSpan('a', () => i.startSpan('b').end());
     const snap = t.metrics.snapshot();
-    expect(snap.sampler.description).toMatch(/^Forcing\{head=ParentBased\{root=HeadSampler\{ratio=0/);
+    expect(snap.sampler.description).toMatch(/^Forcing\{head=SamplerControl\{current=ParentBased\{root=HeadSampler\{ratio=0/);
     expect(snap.spans.started.byResult.RECORD_ONLY).toBe(8);
     expect(snap.spans.live.RECORD_ONLY).toBe(3); // the open roots
     expect(snap.spans.dropped.byReason).toEqual({ forcing_evicted: 3 }); // the third open trace too, for 'a'
@@ -170,6 +170,6 @@ describe('the sampler option', () => {
 
   it('with nothing to force, the object form is just its head', () => {
     const t = init({ sampler: { ratio: 0.25, forceErrors: false } });
-    expect(t.metrics.snapshot().sampler.description).toMatch(/^ParentBased\{root=HeadSampler\{ratio=0.25/);
+    expect(t.metrics.snapshot().sampler.description).toMatch(/^SamplerControl\{current=ParentBased\{root=HeadSampler\{ratio=0.25/);
   });
 });

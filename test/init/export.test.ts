@@ -43,7 +43,10 @@ describe('initTracing → OTLP/gRPC', () => {
     expect(s.kind).toBe(2); // OTLP SPAN_KIND_SERVER
     expect(s.attributes['order.id']).toBe(42);
     expect(typeof s.attributes['tracewise.sampler']).toBe('string');
-    expect(s.attributes['tracewise.sampler']).toMatch(/ParentBased/);
+    // the default parentbased_always_on: the root decision is always_on's, probability 1
+    expect(s.attributes['tracewise.sampler']).toBe('AlwaysOnSampler');
+    expect(s.attributes['tracewise.sampling.probability']).toBe(1);
+    expect(s.traceState).toBe('ot=th:0');
     expect(s.resource).toMatchObject({
       'service.name': 'checkout',
       'service.version': '1.2.3',

@@ -72,7 +72,7 @@ describe('tracing.metrics', () => {
     expect(s.spans.started.total).toBe(58);
     expect(s.spans.ended).toBe(10 + 10 + 5 + 3);
     expect(s.spans.live).toEqual({ RECORD_AND_SAMPLE: 10, RECORD_ONLY: 0 });
-    expect(s.sampler.description).toBe('ByName');
+    expect(s.sampler.description).toBe('SamplerControl{current=ByName}');
     expect(s.sampler.decisions).toEqual({ RECORD_AND_SAMPLE: 33, RECORD_ONLY: 5, DROP: 20 });
   });
 
