@@ -97,6 +97,11 @@ interface Tuning {
   maxIncrease: number;
 }
 
+/** Arrivals after which an interval has kept twice its share of the target at `ratio`. */
+function surgeArrivals(t: Tuning, ratio: number): number {
+  return ratio > 0 ? Math.max(8, (2 * t.target * t.interval) / 1000 / ratio) : Infinity;
+}
+
 class AdaptiveRoot extends ComposableSampler implements AdaptiveSampler {
   private readonly description: string;
   /** The controller's ratio (without an error-rate raise). */
@@ -119,7 +124,7 @@ class AdaptiveRoot extends ComposableSampler implements AdaptiveSampler {
     this.ratio = t.maxRatio;
     this.intervalStart = clock();
     this.intent = makeIntent(PROBABILISTIC, thresholdFromProbability(this.ratio, precision), this.description);
-    this.updateIntent();
+    this.surgeArrivals = surgeArrivals(t, this.ratio);
   }
 
   _decide(): Intent {
@@ -181,10 +186,9 @@ class AdaptiveRoot extends ComposableSampler implements AdaptiveSampler {
 
   private updateIntent(): void {
     if (this.raiseFactor === 1) this.raiseUntil = Infinity;
-    const ratio = Math.min(1, this.ratio * this.raiseFactor);
-    // Arrivals after which this interval has kept twice its share of the target.
-    this.surgeArrivals = ratio > 0 ? Math.max(8, (2 * this.tuning.target * this.tuning.interval) / 1000 / ratio) : Infinity;
-    const threshold = thresholdFromProbability(ratio, this.precision);
+    // At the controller's ratio: an error-rate raise is meant to exceed the target, not a surge.
+    this.surgeArrivals = surgeArrivals(this.tuning, this.ratio);
+    const threshold = thresholdFromProbability(Math.min(1, this.ratio * this.raiseFactor), this.precision);
     // Most adjustments in steady traffic land on the same 4-digit threshold: keep its intent.
     if (threshold.t14 !== this.intent.threshold.t14) {
       this.intent = makeIntent(PROBABILISTIC, threshold, this.description);
