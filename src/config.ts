@@ -5,6 +5,7 @@ import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
 import { normalizeStaticEntries } from './baggage/staticEntries.js';
 import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
 import { samplerFromEnv } from './sampling/samplerFromEnv.js';
+import { EXPORT_CONFIG_KEYS, resolveExportConfig, type ExportConfig, type ResolvedExportConfig } from './exportConfig.js';
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from './env.js';
 import { checkSamplerOption, type ForcingSamplerConfig } from './forcing/index.js';
 import type { Instrumentation as OTelInstrumentation } from '@opentelemetry/instrumentation';
@@ -18,7 +19,7 @@ import { checkIgnoreRoutes, checkInstrumentations } from './instrumentations/che
  * given in code wins over the environment, which wins over the default (the convention of most
  * OpenTelemetry distributions). See docs/configuration.md.
  */
-export interface TracingConfig {
+export interface TracingConfig extends ExportConfig {
   /** `service.name`. Env: OTEL_SERVICE_NAME. Default: `unknown_service:node`. */
   serviceName?: string;
   /** `service.version`. */
@@ -27,10 +28,6 @@ export interface TracingConfig {
   environment?: string;
   /** Extra resource attributes, merged over OTEL_RESOURCE_ATTRIBUTES. */
   resourceAttributes?: Attributes;
-  /** OTLP endpoint. Env: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT. */
-  endpoint?: string;
-  /** Exporter headers (gRPC metadata). Env: OTEL_EXPORTER_OTLP_HEADERS. Never logged. */
-  headers?: Record<string, string>;
   /** Shorthand for a consistent parent-based head sampler with this ratio, 0..1. */
   samplingRate?: number;
   /**
@@ -39,14 +36,6 @@ export interface TracingConfig {
    * forceWhen?, buffer? }` (docs/forcing.md).
    */
   sampler?: Sampler | ForcingSamplerConfig;
-  /** Spans per export request. Env: OTEL_BSP_MAX_EXPORT_BATCH_SIZE. Default 512. */
-  exportBatchSize?: number;
-  /** Longest wait before a partial batch is sent, ms. Env: OTEL_BSP_SCHEDULE_DELAY. Default 5000. */
-  exportInterval?: number;
-  /** Spans held for export before new ones are dropped. Env: OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
-  maxQueueSize?: number;
-  /** Timeout of one export request, ms. Env: OTEL_EXPORTER_OTLP_TIMEOUT. Default 10000. */
-  exportTimeout?: number;
   /** Turns the SDK into a no-op. Env: OTEL_SDK_DISABLED. Default false. */
   disabled?: boolean;
   /** OTel diag log level. Env: OTEL_LOG_LEVEL. Default `warn`. */
@@ -103,18 +92,14 @@ export interface ResolvedConfig {
   serviceVersion: string | undefined;
   environment: string | undefined;
   resourceAttributes: Attributes;
-  endpoint: string;
-  headers: Record<string, string>;
   samplingRate: number | undefined;
   sampler: Sampler | undefined;
   /** OTEL_TRACES_SAMPLER(_ARG), read only when code chose no sampler. */
   envSampler: Sampler | undefined;
   /** The object form of `sampler`: a head sampler with forcing. */
   forcing?: ForcingSamplerConfig;
-  exportBatchSize: number;
-  exportInterval: number;
-  maxQueueSize: number;
-  exportTimeout: number;
+  /** Exporter options merged from code and OTEL_EXPORTER_OTLP_* / OTEL_BSP_*. */
+  export: ResolvedExportConfig;
   disabled: boolean;
   logLevel: LogLevel;
   propagators: PropagatorName[];
@@ -138,18 +123,14 @@ export interface BaggageConfig {
 }
 
 export const DEFAULTS = {
-  endpoint: 'http://localhost:4317',
-  exportBatchSize: 512,
-  exportInterval: 5000,
-  maxQueueSize: 2048,
-  exportTimeout: 10_000,
   logLevel: 'warn' as LogLevel,
   shutdownTimeout: 5000,
 };
 
 const KNOWN_OPTIONS = new Set<string>([
-  'serviceName', 'serviceVersion', 'environment', 'resourceAttributes', 'endpoint', 'headers',
-  'samplingRate', 'sampler', 'exportBatchSize', 'exportInterval', 'maxQueueSize', 'exportTimeout',
+  ...EXPORT_CONFIG_KEYS,
+  'serviceName', 'serviceVersion', 'environment', 'resourceAttributes',
+  'samplingRate', 'sampler',
   'disabled', 'logLevel', 'propagators', 'flushOnExit', 'shutdownTimeout', 'spanProcessors', 'exporter',
   'metrics', 'meterProvider', 'baggage', 'instrumentations', 'ignoreRoutes',
 ]);
@@ -180,19 +161,6 @@ function checkBool(option: string, v: unknown): boolean | undefined {
   return v;
 }
 
-function checkEndpoint(option: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw new InvalidConfigError(option, `"${v}" is not a URL`, 'Pass an absolute URL such as "http://localhost:4317".');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidConfigError(option, `unsupported scheme "${url.protocol}"`, 'Use http:// (plaintext) or https:// (TLS).');
-  }
-  return v;
-}
 
 function describe(v: unknown): string {
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v);
@@ -212,20 +180,6 @@ function isProcessor(v: unknown): v is SpanProcessor {
 
 // ---- environment: wrong → one diag warning, default used
 
-function envEndpoint(env: Env): string | undefined {
-  for (const name of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
-    const v = envString(env, name);
-    if (v === undefined) continue;
-    try {
-      const u = new URL(v);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return v;
-    } catch {
-      /* reported below */
-    }
-    warnBadEnv(name, 'not an http(s) URL', 'the next endpoint setting');
-  }
-  return undefined;
-}
 
 function envLogLevel(env: Env): LogLevel | undefined {
   const v = envString(env, 'OTEL_LOG_LEVEL');
@@ -267,13 +221,6 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
   if (c.resourceAttributes !== undefined && (typeof c.resourceAttributes !== 'object' || c.resourceAttributes === null || Array.isArray(c.resourceAttributes))) {
     throw new InvalidConfigError('resourceAttributes', `expected an object of attributes, got ${describe(c.resourceAttributes)}`, 'Pass e.g. { "team": "payments" }.');
   }
-  if (c.headers !== undefined) {
-    const h = c.headers;
-    if (typeof h !== 'object' || h === null || Array.isArray(h) || Object.values(h).some((v) => typeof v !== 'string')) {
-      // Never echo header values: they are usually credentials.
-      throw new InvalidConfigError('headers', 'expected an object of string values', 'Pass e.g. { "x-api-key": process.env.KEY }.');
-    }
-  }
   if (c.samplingRate !== undefined && (typeof c.samplingRate !== 'number' || !(c.samplingRate >= 0 && c.samplingRate <= 1))) {
     throw new InvalidConfigError('samplingRate', `expected a number in [0, 1], got ${describe(c.samplingRate)}`, 'Pass e.g. 0.1 to keep 10% of new traces.');
   }
@@ -304,42 +251,19 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     envResource['service.name'] ??
     'unknown_service:node';
 
-  const headers = {
-    ...envKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', true),
-    ...envKeyValueList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', true),
-    ...((c.headers as Record<string, string> | undefined) ?? {}),
-  };
 
   return {
     serviceName,
     serviceVersion: checkString('serviceVersion', c.serviceVersion),
     environment: checkString('environment', c.environment),
     resourceAttributes: { ...envResource, ...codeResource },
-    endpoint: checkEndpoint('endpoint', checkString('endpoint', c.endpoint)) ?? envEndpoint(env) ?? DEFAULTS.endpoint,
-    headers,
     samplingRate: c.samplingRate as number | undefined,
     sampler: isSampler(samplerOption) ? samplerOption : undefined,
     forcing: isSampler(samplerOption) ? undefined : samplerOption,
     // Code wins: the variables are read (and reported if bad) only when code chose nothing.
     envSampler:
       samplerOption === undefined && c.samplingRate === undefined ? samplerFromEnv(env) : undefined,
-    exportBatchSize:
-      checkInt('exportBatchSize', c.exportBatchSize, 1, 1_000_000) ??
-      envNumber(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', { min: 1, max: 1_000_000, integer: true }) ??
-      DEFAULTS.exportBatchSize,
-    exportInterval:
-      checkInt('exportInterval', c.exportInterval, 1, 3_600_000) ??
-      envNumber(env, 'OTEL_BSP_SCHEDULE_DELAY', { min: 1, max: 3_600_000, integer: true }) ??
-      DEFAULTS.exportInterval,
-    maxQueueSize:
-      checkInt('maxQueueSize', c.maxQueueSize, 1, 100_000_000) ??
-      envNumber(env, 'OTEL_BSP_MAX_QUEUE_SIZE', { min: 1, max: 100_000_000, integer: true }) ??
-      DEFAULTS.maxQueueSize,
-    exportTimeout:
-      checkInt('exportTimeout', c.exportTimeout, 1, 3_600_000) ??
-      envNumber(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', { min: 1, max: 3_600_000, integer: true }) ??
-      envNumber(env, 'OTEL_EXPORTER_OTLP_TIMEOUT', { min: 1, max: 3_600_000, integer: true }) ??
-      DEFAULTS.exportTimeout,
+    export: resolveExportConfig(config, env),
     disabled: checkBool('disabled', c.disabled) ?? envBoolean(env, 'OTEL_SDK_DISABLED', false),
     logLevel,
     propagators:

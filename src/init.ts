@@ -13,8 +13,7 @@ import {
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { Metadata } from '@grpc/grpc-js';
+import { createExportPipeline, type ExportObserver, type ExportPipeline } from './export/index.js';
 import { LOG_LEVELS, resolveConfig, resolveLogLevel, type ResolvedConfig, type TracingConfig } from './config.js';
 import { baggageSpanProcessor, createBaggageManager, withStaticBaggage } from './baggage/index.js';
 import { installExitHooks } from './exitHooks.js';
@@ -152,16 +151,23 @@ function liveSampler(config: ResolvedConfig): { control: SamplerControl; sampler
   return { control, sampler: forcing ? new ForcingSampler(control.sampler, forcing) : control.sampler };
 }
 
-function exportProcessor(config: ResolvedConfig): SpanProcessor {
-  const metadata = new Metadata();
-  for (const [k, v] of Object.entries(config.headers)) metadata.set(k, v);
-  const exporter = config.exporter ?? new OTLPTraceExporter({ url: config.endpoint, metadata, timeoutMillis: config.exportTimeout });
-  return new BatchSpanProcessor(exporter, {
-    maxExportBatchSize: config.exportBatchSize,
-    scheduledDelayMillis: config.exportInterval,
-    maxQueueSize: Math.max(config.maxQueueSize, config.exportBatchSize),
-    exportTimeoutMillis: config.exportTimeout,
-  });
+/**
+ * Where ended spans go: tracewise's reliable OTLP pipeline (src/export), or, with a custom
+ * `exporter`, the SDK's BatchSpanProcessor around it.
+ */
+function exportProcessor(config: ResolvedConfig, observer: ExportObserver): { processor: SpanProcessor; pipeline?: ExportPipeline } {
+  const o = config.export.options;
+  if (config.exporter) {
+    const processor = new BatchSpanProcessor(config.exporter, {
+      maxExportBatchSize: o.exportBatchSize,
+      scheduledDelayMillis: o.exportInterval,
+      maxQueueSize: Math.max(config.export.maxQueueSize, o.exportBatchSize),
+      exportTimeoutMillis: o.exportTimeout,
+    });
+    return { processor };
+  }
+  const pipeline = createExportPipeline({ ...o, flushTimeout: config.shutdownTimeout, observer });
+  return { processor: pipeline, pipeline };
 }
 
 
@@ -169,7 +175,18 @@ function createEnabled(config: ResolvedConfig): Tracing {
   const { control, sampler } = liveSampler(config);
   // Error/latency forcing: its buffer sits before the export processor, so flush/shutdown decide first.
   const forcing = forcingBufferFor(sampler);
-  const exporting = exportProcessor(config);
+  let pipeline: ExportPipeline | undefined;
+  const metrics = setUpMetrics(
+    config,
+    new SpanCounters(),
+    () => sampler,
+    () => pipeline?.stats(),
+    forcing && (() => forcingDropped(forcing.stats())),
+    control.current,
+  );
+  const exported = exportProcessor(config, metrics.latency.observer);
+  const exporting = exported.processor;
+  pipeline = exported.pipeline;
   const resource = buildResource(config);
   const ids = new FastIdGenerator();
   const preDecided = new PreDecidedSampler(() => sampler);
@@ -179,7 +196,7 @@ function createEnabled(config: ResolvedConfig): Tracing {
     preDecided,
     provenance: { [SAMPLER_ATTRIBUTE]: sampler.toString() },
     forcing,
-    counters: config.metrics ? new SpanCounters() : undefined,
+    counters: config.metrics ? metrics.counters : undefined,
   };
   const baggageToAttributes = baggageSpanProcessor(config.baggage.allow);
   const sdkProvider = new BasicTracerProvider({
@@ -196,7 +213,6 @@ function createEnabled(config: ResolvedConfig): Tracing {
     ],
   });
   forcing?.attach({ processor: exporting, resource, scope: { name: config.serviceName }, counters: core.counters, startProcessor: baggageToAttributes });
-  const metrics = setUpMetrics(config, core.counters ?? new SpanCounters(), () => sampler, undefined, forcing && (() => forcingDropped(forcing.stats())), control.current);
   const provider = new TracewiseTracerProvider(sdkProvider, core);
 
   const warnings: string[] = [];

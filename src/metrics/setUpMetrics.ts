@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config.js';
 import type { ExportStats } from '../export/exportStats.js';
 import { publishMetrics } from './publishMetrics.js';
 import type { SpanCounters } from './spanCounters.js';
-import { createTracingMetrics, latencyTracker, type TracingMetrics } from './tracingMetrics.js';
+import { createTracingMetrics, latencyTracker, type LatencyTracker, type TracingMetrics } from './tracingMetrics.js';
 
 /** `tracing.metrics`. */
 export interface TracingMetricsHandle extends TracingMetrics {
@@ -13,7 +13,9 @@ export interface TracingMetricsHandle extends TracingMetrics {
   /** @internal Stops publishing (shutdown). */
   unpublish(): void;
   /** @internal Feeds the export latency average; pass to the export pipeline as its observer. */
-  readonly latency: ReturnType<typeof latencyTracker>;
+  readonly latency: LatencyTracker;
+  /** @internal The span counters the tracer increments. */
+  readonly counters: SpanCounters;
 }
 
 /** Whether the global MeterProvider is a real one (the API hands out a no-op until one is set). */
@@ -26,7 +28,7 @@ export function setUpMetrics(
   config: ResolvedConfig,
   counters: SpanCounters,
   sampler: () => Sampler,
-  exportStats: (() => ExportStats) | undefined,
+  exportStats: (() => ExportStats | undefined) | undefined,
   extraDropped?: () => Record<string, number>,
   ratioOf?: () => Sampler,
 ): TracingMetricsHandle {
@@ -36,6 +38,7 @@ export function setUpMetrics(
   const handle: TracingMetricsHandle = {
     snapshot: metrics.snapshot,
     latency,
+    counters,
     publish(meterProvider) {
       if (published.has(meterProvider)) return;
       published.set(meterProvider, publishMetrics(meterProvider, metrics, counters, config.exporter ? 'custom_span_exporter' : 'otlp_grpc_span_exporter'));

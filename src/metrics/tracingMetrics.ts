@@ -50,22 +50,31 @@ export interface MetricsSources {
   sampler: () => Sampler;
   /** The sampler whose probability is reported (default: the live one). */
   ratioOf?: () => Sampler;
-  exportStats: (() => ExportStats) | undefined;
+  exportStats: (() => ExportStats | undefined) | undefined;
   /** Extra dropped-span counts by reason, e.g. from forcing. */
   extraDropped?: () => Record<string, number>;
 }
 
 const EMA_ALPHA = 0.2;
 
-/** An ExportObserver that keeps the latency moving average the snapshot reports. */
-export function latencyTracker(): ExportObserver & { ema: number } {
-  const t = {
-    ema: 0,
-    onExported(_spans: number, _bytes: number, latencyMs: number) {
-      t.ema = t.ema === 0 ? latencyMs : t.ema + EMA_ALPHA * (latencyMs - t.ema);
+export interface LatencyTracker {
+  /** Pass to the export pipeline. */
+  readonly observer: ExportObserver;
+  /** The exponential moving average of successful export latency, ms. */
+  ema(): number;
+}
+
+/** Keeps the export-latency moving average the snapshot reports. */
+export function latencyTracker(): LatencyTracker {
+  let ema = 0;
+  return {
+    observer: {
+      onExported(_spans: number, _bytes: number, latencyMs: number) {
+        ema = ema === 0 ? latencyMs : ema + EMA_ALPHA * (latencyMs - ema);
+      },
     },
+    ema: () => ema,
   };
-  return t;
 }
 
 /** Reads a sampler's current probability if it exposes one (`ratio`, `currentRatio()` or `stats().ratio`). */
@@ -79,7 +88,7 @@ export function samplerRatio(sampler: Sampler): number | undefined {
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function createTracingMetrics(src: MetricsSources, latency: { ema: number }): TracingMetrics {
+export function createTracingMetrics(src: MetricsSources, latency: LatencyTracker): TracingMetrics {
   return {
     snapshot() {
       const { started, ended } = src.counters;
@@ -119,7 +128,7 @@ export function createTracingMetrics(src: MetricsSources, latency: { ema: number
           inFlightRequests: e.inFlightRequests,
           latencyMs: {
             average: e.exportLatencyMs.count ? e.exportLatencyMs.total / e.exportLatencyMs.count : 0,
-            ema: latency.ema,
+            ema: latency.ema(),
             last: e.exportLatencyMs.last,
             max: e.exportLatencyMs.max,
           },
