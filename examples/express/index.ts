@@ -4,15 +4,13 @@
  * handler), stops it and prints the traces a loopback OTLP receiver got (or sends them to
  * OTEL_EXPORTER_OTLP_ENDPOINT when set).
  */
-import { printTraces, runIfMain, startReceiver, startService, type ReceivedSpan, type Service } from '../shared/services.js';
+import { runExample, runIfMain, type ReceivedSpan } from '../shared/services.js';
 
 const here = (f: string) => new URL(f, import.meta.url).href;
 
-export async function main({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ReceivedSpan[]> {
-  const receiver = await startReceiver();
-  let app: Service | undefined;
-  try {
-    app = await startService('shop', here('./app.ts'), receiver.endpoint, { preload: [here('./instrumentation.ts')] });
+export function main({ log = console.log }: { log?: (line: string) => void } = {}): Promise<ReceivedSpan[]> {
+  return runExample(log, async ({ start }) => {
+    const app = await start('shop', here('./app.ts'), { preload: [here('./instrumentation.ts')] });
     const calls: [string, string, unknown?][] = [
       ['GET', '/users/7'],
       ['GET', '/users/8'],
@@ -28,13 +26,7 @@ export async function main({ log = console.log }: { log?: (line: string) => void
       });
       log(`${method} ${path} → ${res.status} ${await res.text()}`);
     }
-    await app.stop();
-    printTraces(receiver, log);
-    return receiver.server?.spans ?? [];
-  } finally {
-    await app?.stop();
-    await receiver.stop();
-  }
+  });
 }
 
 runIfMain(import.meta.url, main);

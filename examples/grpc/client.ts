@@ -6,9 +6,10 @@ import * as grpc from '@grpc/grpc-js';
 import { pricingService, type PriceReply, type PriceRequest } from './pricing.js';
 
 const Pricing = grpc.makeGenericClientConstructor(pricingService, 'shop.Pricing');
-const client = new Pricing(process.argv[2], grpc.credentials.createInsecure()) as grpc.Client & {
+type PricingClient = grpc.Client & {
   GetPrice(req: PriceRequest, cb: (err: grpc.ServiceError | null, reply?: PriceReply) => void): grpc.ClientUnaryCall;
 };
+const client = new Pricing(process.argv[2], grpc.credentials.createInsecure()) as unknown as PricingClient;
 
 console.log('ready');
 for (const sku of ['book', 'unicorn']) {

@@ -123,6 +123,41 @@ export function printTraces(receiver: Receiver, log: (line: string) => void = co
   }
 }
 
+export interface ExampleContext {
+  /** Where the services export to. */
+  readonly endpoint: string;
+  /** Starts a service (see startService); it is stopped, and its spans flushed, before printing. */
+  start(name: string, script: string, opts?: ServiceOptions): Promise<Service>;
+  log(line: string): void;
+}
+
+/**
+ * The frame of every example: a receiver, the services `body` starts, then SIGTERM to all of
+ * them (each flushes its spans), the traces printed, and the received spans returned (empty when
+ * exporting to OTEL_EXPORTER_OTLP_ENDPOINT). Everything is stopped even when `body` fails.
+ */
+export async function runExample(log: (line: string) => void, body: (ctx: ExampleContext) => Promise<void>): Promise<ReceivedSpan[]> {
+  const receiver = await startReceiver();
+  const services: Service[] = [];
+  try {
+    await body({
+      endpoint: receiver.endpoint,
+      log,
+      async start(name, script, opts) {
+        const s = await startService(name, script, receiver.endpoint, opts);
+        services.push(s);
+        return s;
+      },
+    });
+    await stopAll(services);
+    printTraces(receiver, log);
+    return receiver.server?.spans ?? [];
+  } finally {
+    await stopAll(services);
+    await receiver.stop();
+  }
+}
+
 /** Runs `main` when the file is the process's entry point (`npx tsx examples/<name>/index.ts`). */
 export function runIfMain(metaUrl: string, main: () => Promise<unknown>): void {
   if (process.argv[1] && fileURLToPath(metaUrl) === process.argv[1]) {
