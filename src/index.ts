@@ -37,3 +37,37 @@ export {
 export type { BaggageConfig } from './config.js';
 export type { TracingMetricsSnapshot } from './metrics/tracingMetrics.js';
 export type { TracingMetricsHandle } from './metrics/setUpMetrics.js';
+export {
+  headSampler,
+  parentBased,
+  rateLimitingSampler,
+  adaptiveSampler,
+  ruleSampler,
+  alwaysOn,
+  alwaysOff,
+  samplerFromEnv,
+  ATTR_TRACEWISE_SAMPLER,
+  ATTR_TRACEWISE_SAMPLING_PROBABILITY,
+  type HeadSamplerOptions,
+  type ParentBasedOptions,
+  type RateLimitingSamplerOptions,
+  type AdaptiveSampler,
+  type AdaptiveSamplerOptions,
+  type ErrorRateSignal,
+  type RuleSamplerOptions,
+  type SamplingRule,
+  type AttributeMatcher,
+  type ParentKind,
+} from './sampling/index.js';
+export type { BoostSamplingOptions } from './tracing.js';
+export {
+  withForcing,
+  FORCED_ATTRIBUTE,
+  type ForcingOptions,
+  type ForcingBufferOptions,
+  type ForcingSamplerConfig,
+  type ForcedReason,
+  type ForcingStats,
+} from './forcing/index.js';
+export type { ExportConfig } from './exportConfig.js';
+export type { ExportPipelineOptions, ExportProtocol, ExportCompression, RetryOptions, DropReason, ExportObserver, ExportStats } from './export/index.js';

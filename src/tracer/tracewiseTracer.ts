@@ -19,10 +19,11 @@ import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { generateTraceId, type FastIdGenerator } from '../ids/fastIdGenerator.js';
 import { UnsampledSpan } from './unsampledSpan.js';
 import type { SpanCounters } from '../metrics/spanCounters.js';
+import { ATTR_TRACEWISE_SAMPLER } from '../sampling/attributes.js';
 import type { PreDecidedSampler } from './preDecidedSampler.js';
 
 /** The attribute naming the sampler that decided; samplers of src/sampling set it themselves. */
-export const SAMPLER_ATTRIBUTE = 'tracewise.sampler';
+export const SAMPLER_ATTRIBUTE = ATTR_TRACEWISE_SAMPLER;
 
 const SUPPRESSED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
