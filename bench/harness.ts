@@ -30,6 +30,31 @@ export function measure(name: string, fn: (i: number) => void, opts: BenchOption
   return { name, nsPerOp: samples[Math.floor(samples.length / 2)] };
 }
 
+/**
+ * Like measure(), but yields to the event loop between rounds (and after warm-up) so that
+ * asynchronous work the measured calls schedule — batching, encoding, export — runs as it would
+ * in an application, outside the timed loops. Without this, a BatchSpanProcessor fills its
+ * queue in the first round and every later span is a cheap drop.
+ */
+export async function measureAsync(name: string, fn: (i: number) => void, opts: BenchOptions & { settleMs?: number } = {}): Promise<BenchResult> {
+  const iterations = opts.iterations ?? 100_000;
+  const rounds = opts.rounds ?? 15;
+  const warmup = opts.warmup ?? iterations;
+  const settle = () => new Promise<void>((r) => setTimeout(r, opts.settleMs ?? 20));
+  for (let i = 0; i < warmup; i++) fn(i);
+  await settle();
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < iterations; i++) fn(i);
+    const t1 = process.hrtime.bigint();
+    samples.push(Number(t1 - t0) / iterations);
+    await settle();
+  }
+  samples.sort((a, b) => a - b);
+  return { name, nsPerOp: samples[Math.floor(samples.length / 2)] };
+}
+
 /** Prints results as a table with a ratio column against `baseline` (a result name). */
 export function report(title: string, results: BenchResult[], baseline?: string): void {
   const base = baseline ? results.find((r) => r.name === baseline) : undefined;
