@@ -20,7 +20,7 @@ const server = http.createServer(async (req, res) => {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
   if (path === '/checkout') {
     setHttpRoute('/checkout');
-    const price = await fetch(`${self}/price`).then((r) => r.json());
+    const price = (await fetch(`${self}/price`).then((r) => r.json())) as { cents: number };
     res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ order: 'o-1', ...price }));
   } else if (path === '/price') {
     setHttpRoute('/price');
