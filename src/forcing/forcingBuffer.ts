@@ -5,13 +5,14 @@ import type { ReadableSpan, SamplingResult, Span as SdkSpan, SpanProcessor } fro
 import { RANDOM_TRACE_FLAG, type ProvisionalSpanFactory } from '../tracer/tracewiseTracer.js';
 import { UnsampledSpan } from '../tracer/unsampledSpan.js';
 import { DecisionCache } from './decisionCache.js';
-import { estimateSpanBytes, TRACE_BYTES } from './estimateSpanBytes.js';
+import { TRACE_BYTES } from './byteEstimates.js';
 import type { ForcedReason } from './forcedReason.js';
 import type { ResolvedForcingOptions } from './forcingOptions.js';
 import { emptyStats, type ForcingStats } from './forcingStats.js';
 import { keptSpan } from './keptSpan.js';
 import { DROPPED, EVICTED, KEPT, LocalTrace, UNDECIDED, type TraceDecision, type TraceOwner } from './localTrace.js';
-import { isProvisional, ProvisionalSpan, putAttributes, ROOT } from './provisionalSpan.js';
+import { initAttributes, isProvisional, ProvisionalSpan, putAttributes, ROOT } from './provisionalSpan.js';
+import { parentHandoff } from './parentHandoff.js';
 
 /** Where kept spans go, and what they are labelled with. */
 export interface ForcingSink {
@@ -89,9 +90,13 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
     // The tracer's rule for the W3C random flag: set on new traces, inherited otherwise.
     const random = parent === undefined ? RANDOM_TRACE_FLAG : parent.traceFlags & RANDOM_TRACE_FLAG;
     if (this.closed) return new UnsampledSpan(traceId, TraceFlags.NONE | random, traceState);
+    // One clock reading serves as the start of the span and, for a new local trace, of the trace.
+    const now = performance.now();
     let lt: LocalTrace;
     let root = false;
-    const parentSpan = parent === undefined || parent.isRemote ? undefined : trace.getSpan(ctx);
+    const handed = parentHandoff.ctx === ctx ? parentHandoff.span : undefined;
+    const parentSpan = parent === undefined || parent.isRemote ? undefined : handed ?? trace.getSpan(ctx);
+    parentHandoff.ctx = parentHandoff.span = undefined;
     if (isProvisional(parentSpan) && parentSpan.trace.owner === this) {
       lt = parentSpan.trace;
       if (lt.state > KEPT) {
@@ -100,11 +105,11 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
         return new UnsampledSpan(traceId, TraceFlags.NONE | random, traceState);
       }
     } else {
-      lt = this.open(traceId);
+      lt = this.open(traceId, now, parent !== undefined);
       root = true;
     }
-    const span = new ProvisionalSpan(lt, name, options.kind ?? SpanKind.INTERNAL, parent, traceState, scope, root, random !== 0, options.startTime);
-    if (options.attributes !== undefined) putAttributes(span, options.attributes);
+    const span = new ProvisionalSpan(lt, name, options.kind ?? SpanKind.INTERNAL, parent, traceState, scope, root, random !== 0, options.startTime, now);
+    if (options.attributes !== undefined) initAttributes(span, options.attributes);
     if (result.attributes !== undefined) putAttributes(span, result.attributes);
     if (options.links !== undefined) for (const link of options.links) span.pushLink(link);
     if (this.startProcessor !== undefined) this.startProcessor.onStart(span as unknown as SdkSpan, ctx);
@@ -119,9 +124,9 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
       const o = this.options;
       if (span.endMs - span.startMs >= o.slowerThanMs && (root || o.latencyScope === 'any')) lt.slow = true;
       if (o.forceWhen !== undefined && !lt.matched) lt.matched = this.matches(span, o.forceWhen);
-      this.hold(lt, span);
-      // hold() may have evicted this very trace to stay under the byte cap.
-      if (root && lt.state === UNDECIDED) this.decide(lt);
+      // The root is not buffered: its end decides the trace at once.
+      if (root) this.decide(lt, span);
+      else this.hold(lt, span);
       return;
     }
     if (lt.state === KEPT) {
@@ -181,13 +186,13 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
   }
 
   /** A new undecided local trace, newest in the list; caps are enforced first. */
-  private open(traceId: string): LocalTrace {
-    const now = this.now();
+  private open(traceId: string, perfNow: number, continued: boolean): LocalTrace {
     const o = this.options;
+    const now = o.clock === undefined ? perfNow : o.clock();
     // Timeouts: the oldest trace times out first, so one comparison per new root suffices.
     if (this.oldest !== undefined && now - this.oldest.startedAt >= o.traceTimeoutMs) this.sweep();
     if (this.s.bufferedTraces >= o.maxTraces) this.evict(this.oldest!);
-    const lt = new LocalTrace(this, traceId, now);
+    const lt = new LocalTrace(this, traceId, now, continued);
     lt.older = this.newest;
     if (this.newest !== undefined) this.newest.newer = lt;
     else this.oldest = lt;
@@ -205,7 +210,7 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
       this.s.truncatedSpans++;
       return;
     }
-    const bytes = estimateSpanBytes(span);
+    const bytes = span.bytes;
     if (lt.last === undefined) lt.first = span;
     else lt.last.next = span;
     lt.last = span;
@@ -221,20 +226,23 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
     while (this.s.estimatedBytes > this.options.maxBytes && this.oldest !== undefined) this.evict(this.oldest);
   }
 
-  /** Why `lt` is kept, if it is: its own marks, else a kept sibling part of the same trace. */
+  /** Why `lt` is kept, if it is: its own marks, else a kept other part of the same trace. */
   private reasonOf(lt: LocalTrace): ForcedReason | undefined {
     if (lt.slow) return 'latency';
     if (lt.matched) return 'predicate';
-    return this.decisions.get(lt.traceId);
+    // Only a continued trace can have other parts: new traces skip the lookup (a string hash).
+    return lt.continued ? this.decisions.get(lt.traceId) : undefined;
   }
 
-  private decide(lt: LocalTrace): void {
+  /** Decides `lt`; `root` is its local root when it just ended (it was never buffered). */
+  private decide(lt: LocalTrace, root?: ProvisionalSpan): void {
     const reason = this.reasonOf(lt);
     if (reason !== undefined) {
       this.keep(lt, reason, true);
+      if (root !== undefined) this.export(root, reason);
       return;
     }
-    this.s.discardedSpans += lt.spanCount;
+    this.s.discardedSpans += lt.spanCount + (root !== undefined ? 1 : 0);
     this.release(lt, DROPPED);
   }
 

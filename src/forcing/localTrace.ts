@@ -48,5 +48,10 @@ export class LocalTrace {
     readonly traceId: string,
     /** Clock time the local root started (for the timeout). */
     readonly startedAt: number,
+    /**
+     * The local root has a parent (remote, or a local span tracewise did not record), so other
+     * local parts of this trace may exist. A new trace ID is random: no other part can.
+     */
+    readonly continued: boolean,
   ) {}
 }

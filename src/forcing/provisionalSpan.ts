@@ -20,6 +20,7 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { generateSpanId } from '../ids/fastIdGenerator.js';
 import { RANDOM_TRACE_FLAG } from '../tracer/tracewiseTracer.js';
 import { KEPT, type LocalTrace } from './localTrace.js';
+import { attributeBytes, eventBytes, linkBytes, SPAN_BYTES, stringBytes } from './byteEstimates.js';
 import { hrTimeOf, perfMsOf, wallNowPerfMs } from './perfTime.js';
 
 /** The SDK's default span limits (attributeValueLengthLimit: unlimited). */
@@ -30,6 +31,17 @@ export const ROOT = 1;
 const START_GIVEN = 2;
 /** The span's trace flags carry the W3C Level 2 random bit (the tracer's rule: new root, or inherited). */
 const RANDOM = 4;
+const ENDED = 8;
+
+/** What few spans write: kept out of line so that a typical provisional span stays small. */
+interface Rare {
+  status: SpanStatus;
+  links: Link[];
+  events: TimedEvent[];
+  droppedAttributesCount: number;
+  droppedEventsCount: number;
+  droppedLinksCount: number;
+}
 
 const PROVISIONAL = Symbol.for('tracewise.provisional');
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
@@ -61,16 +73,13 @@ export class ProvisionalSpan implements Span, ReadableSpan {
   readonly startMs: number;
   /** Meaningful once ended. */
   endMs = 0;
-  ended = false;
   attributes: Attributes = NO_ATTRIBUTES;
-  links: Link[] = NO_LINKS;
-  events: TimedEvent[] = NO_EVENTS;
-  status: SpanStatus = UNSET;
   attributeCount = 0;
-  droppedAttributesCount = 0;
-  droppedEventsCount = 0;
-  droppedLinksCount = 0;
-  readonly flags: number;
+  /** Status, links, events and drop counts, once one is written. */
+  rare: Rare | undefined = undefined;
+  flags: number;
+  /** Estimated heap, kept up to date as the span is written (the buffer's byte cap). */
+  bytes: number;
   /** The next ended span of the same LocalTrace (the buffer's list). */
   next: ProvisionalSpan | undefined = undefined;
   private context: SpanContext | undefined = undefined;
@@ -86,6 +95,8 @@ export class ProvisionalSpan implements Span, ReadableSpan {
     root: boolean,
     random: boolean,
     startTime: TimeInput | undefined,
+    /** `performance.now()` when the caller already read it (a new local trace). */
+    now: number,
   ) {
     this.trace = trace;
     this.name = name;
@@ -94,7 +105,8 @@ export class ProvisionalSpan implements Span, ReadableSpan {
     this.traceState = traceState;
     this.instrumentationScope = scope;
     this.flags = (root ? ROOT : 0) | (random ? RANDOM : 0) | (startTime !== undefined ? START_GIVEN : 0);
-    this.startMs = startTime === undefined ? performance.now() : perfMsOf(startTime);
+    this.startMs = startTime === undefined ? now : perfMsOf(startTime);
+    this.bytes = SPAN_BYTES + stringBytes(name);
   }
 
   spanContext(): SpanContext {
@@ -123,13 +135,15 @@ export class ProvisionalSpan implements Span, ReadableSpan {
       if (!isTimeInput(startTime)) startTime = attributesOrStartTime;
       attributesOrStartTime = undefined;
     }
-    let events = this.events;
-    if (events === NO_EVENTS) this.events = events = [];
+    const rare = this.rareFields();
+    let events = rare.events;
+    if (events === NO_EVENTS) rare.events = events = [];
     if (events.length >= SPAN_LIMITS.events) {
       events.shift();
-      this.droppedEventsCount++;
+      rare.droppedEventsCount++;
     }
     const [attributes, dropped] = limited(attributesOrStartTime, SPAN_LIMITS.attributesPerEvent);
+    this.bytes += eventBytes(name, attributes);
     events.push({ name, attributes, time: this.timeOf(startTime), droppedAttributesCount: dropped });
     return this;
   }
@@ -146,17 +160,20 @@ export class ProvisionalSpan implements Span, ReadableSpan {
 
   /** Links given at start (the SDK's rules: attributes sanitised, oldest dropped beyond the limit). */
   pushLink(link: Link): void {
-    let links = this.links;
-    if (links === NO_LINKS) this.links = links = [];
+    const rare = this.rareFields();
+    let links = rare.links;
+    if (links === NO_LINKS) rare.links = links = [];
     if (links.length >= SPAN_LIMITS.links) {
       links.shift();
-      this.droppedLinksCount++;
+      rare.droppedLinksCount++;
     }
     if (link.attributes === undefined) {
+      this.bytes += linkBytes(undefined);
       links.push({ context: link.context });
       return;
     }
     const [attributes, dropped] = limited(link.attributes, SPAN_LIMITS.attributesPerLink);
+    this.bytes += linkBytes(attributes);
     const l: Link = { context: link.context, attributes };
     if (dropped > 0) l.droppedAttributesCount = dropped;
     links.push(l);
@@ -164,35 +181,39 @@ export class ProvisionalSpan implements Span, ReadableSpan {
 
   setStatus(status: SpanStatus): this {
     if (!this.writable() || status.code === SpanStatusCode.UNSET || this.status.code === SpanStatusCode.OK) return this;
+    const rare = this.rareFields();
     if (status.code !== SpanStatusCode.ERROR) {
-      this.status = { code: status.code };
+      rare.status = { code: status.code };
       return this;
     }
-    this.status = typeof status.message === 'string' ? { code: status.code, message: status.message } : { code: status.code };
+    rare.status = typeof status.message === 'string' ? { code: status.code, message: status.message } : { code: status.code };
     this.trace.owner.onError(this.trace);
     return this;
   }
 
   updateName(name: string): this {
-    if (this.writable()) this.name = name;
+    if (this.writable()) {
+      this.name = name;
+      this.bytes += stringBytes(name);
+    }
     return this;
   }
 
   end(endTime?: TimeInput): void {
-    if (this.ended) {
+    if ((this.flags & ENDED) !== 0) {
       diag.error(`${this.name} ${this.trace.traceId} - You can only call end() on a span once.`);
       return;
     }
     const end = endTime === undefined ? this.nowMs() : perfMsOf(endTime);
     // Like the SDK: an end before the start is taken as a zero duration.
     this.endMs = end < this.startMs ? this.startMs : end;
-    this.ended = true;
+    this.flags |= ENDED;
     this.trace.owner.onSpanEnd(this);
   }
 
   /** False once ended, and once its trace was decided against (nothing it records is used). */
   isRecording(): boolean {
-    return !this.ended && this.trace.state <= KEPT;
+    return (this.flags & ENDED) === 0 && this.trace.state <= KEPT;
   }
 
   recordException(exception: Exception, time?: TimeInput): void {
@@ -207,7 +228,7 @@ export class ProvisionalSpan implements Span, ReadableSpan {
     }
     if (attributes['exception.type'] || attributes['exception.message']) {
       this.addEvent('exception', attributes, time);
-      if (!this.ended) this.trace.owner.onError(this.trace);
+      if ((this.flags & ENDED) === 0) this.trace.owner.onError(this.trace);
     } else {
       diag.warn(`Failed to record an exception ${String(exception)}`);
     }
@@ -215,6 +236,27 @@ export class ProvisionalSpan implements Span, ReadableSpan {
 
   // ---- ReadableSpan
 
+  get ended(): boolean {
+    return (this.flags & ENDED) !== 0;
+  }
+  get status(): SpanStatus {
+    return this.rare?.status ?? UNSET;
+  }
+  get links(): Link[] {
+    return this.rare?.links ?? NO_LINKS;
+  }
+  get events(): TimedEvent[] {
+    return this.rare?.events ?? NO_EVENTS;
+  }
+  get droppedAttributesCount(): number {
+    return this.rare?.droppedAttributesCount ?? 0;
+  }
+  get droppedEventsCount(): number {
+    return this.rare?.droppedEventsCount ?? 0;
+  }
+  get droppedLinksCount(): number {
+    return this.rare?.droppedLinksCount ?? 0;
+  }
   get startTime(): HrTime {
     return hrTimeOf(this.startMs);
   }
@@ -230,6 +272,15 @@ export class ProvisionalSpan implements Span, ReadableSpan {
 
   // ---- internals
 
+  rareFields(): Rare {
+    let rare = this.rare;
+    if (rare === undefined) {
+      rare = { status: UNSET, links: NO_LINKS, events: NO_EVENTS, droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0 };
+      this.rare = rare;
+    }
+    return rare;
+  }
+
   /** "Now" on the span's clock: wall time when the user gave the start time, as the SDK does. */
   private nowMs(): number {
     return (this.flags & START_GIVEN) !== 0 ? wallNowPerfMs() : performance.now();
@@ -240,7 +291,7 @@ export class ProvisionalSpan implements Span, ReadableSpan {
   }
 
   private writable(): boolean {
-    if (!this.ended) return true;
+    if ((this.flags & ENDED) === 0) return true;
     diag.warn(`Cannot execute the operation on ended Span {traceId: ${this.trace.traceId}, spanId: ${this.spanContext().spanId}}`);
     return false;
   }
@@ -266,14 +317,59 @@ export function putAttribute(span: ProvisionalSpan, key: string, value: Attribut
   if (attrs === NO_ATTRIBUTES) span.attributes = attrs = {};
   else if (hasOwn.call(attrs, key)) {
     attrs[key] = v;
+    span.bytes += attributeBytes(v);
     return;
   }
   if (span.attributeCount >= SPAN_LIMITS.attributes) {
-    span.droppedAttributesCount++;
+    span.rareFields().droppedAttributesCount++;
     return;
   }
   span.attributeCount++;
+  span.bytes += attributeBytes(v);
   attrs[key] = v;
+}
+
+/**
+ * The attributes given at start, onto a span that has none yet: putAttribute's rules, faster.
+ * Why: this is the common case on the span path, and storing keys one by one into a fresh object
+ * is the costliest part of a provisional span. A spread clones an object literal's shape in one
+ * step; the loop then only reads, fixing the rare value that needs it (missing, invalid, array).
+ */
+export function initAttributes(span: ProvisionalSpan, source: Attributes): void {
+  const attrs: Attributes = { ...source };
+  let count = 0;
+  let bytes = 0;
+  for (const key in attrs) {
+    let v = attrs[key];
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      if (v == null) {
+        delete attrs[key];
+        continue;
+      }
+      if (!isAttributeValue(v)) {
+        diag.warn(`Invalid attribute value set for key: ${key}`);
+        delete attrs[key];
+        continue;
+      }
+      attrs[key] = v = (v as unknown[]).slice() as AttributeValue;
+    }
+    if (key.length === 0) {
+      diag.warn(`Invalid attribute key: ${key}`);
+      delete attrs[key];
+      continue;
+    }
+    if (count >= SPAN_LIMITS.attributes) {
+      span.rareFields().droppedAttributesCount++;
+      delete attrs[key];
+      continue;
+    }
+    count++;
+    bytes += attributeBytes(v);
+  }
+  if (count === 0) return;
+  span.attributes = attrs;
+  span.attributeCount = count;
+  span.bytes += bytes;
 }
 
 export function putAttributes(span: ProvisionalSpan, attributes: Attributes): void {

@@ -4,6 +4,7 @@ import { samplerRatio } from '../metrics/tracingMetrics.js';
 import { eraseThreshold } from './eraseThreshold.js';
 import { checkSampler } from '../sampling/validation.js';
 import { resolveForcingOptions, type ForcingOptions, type ResolvedForcingOptions } from './forcingOptions.js';
+import { parentHandoff } from './parentHandoff.js';
 import { isProvisional } from './provisionalSpan.js';
 
 /** Where a forcing sampler keeps its options, for initTracing() to find them. */
@@ -41,7 +42,7 @@ function isForcing(sampler: Sampler): sampler is ForcingSampler {
 
 export class ForcingSampler implements Sampler {
   readonly [FORCING]: ResolvedForcingOptions;
-  private readonly description: string;
+  private readonly forced: string;
 
   constructor(
     readonly head: Sampler,
@@ -53,7 +54,7 @@ export class ForcingSampler implements Sampler {
       options.slowerThanMs !== Infinity ? `slowerThan=${options.slowerThanMs}ms(${options.latencyScope})` : '',
       options.forceWhen !== undefined ? 'predicate' : '',
     ].filter(Boolean);
-    this.description = `Forcing{head=${head.toString()}, force=${what.join('+') || 'nothing'}}`;
+    this.forced = what.join('+') || 'nothing';
   }
 
   shouldSample(
@@ -67,6 +68,8 @@ export class ForcingSampler implements Sampler {
     const r = this.head.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     if (r.decision === SamplingDecision.RECORD_AND_SAMPLED) return r;
     const parent = trace.getSpan(context);
+    parentHandoff.ctx = context;
+    parentHandoff.span = parent;
     if (parent !== undefined && !isProvisional(parent)) {
       const pc = parent.spanContext();
       // A local parent tracewise did not record provisionally: the head's decision stands.
@@ -81,7 +84,8 @@ export class ForcingSampler implements Sampler {
     return samplerRatio(this.head);
   }
 
+  /** Not cached: the head may be tracewise's runtime control, whose description changes. */
   toString(): string {
-    return this.description;
+    return `Forcing{head=${this.head.toString()}, force=${this.forced}}`;
   }
 }
