@@ -7,7 +7,9 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
  * shares them.
  */
 /** A ProvisionalSpan, its boxed times, its span context and span ID string. */
-export const SPAN_BYTES = 300;
+export const SPAN_BYTES = 270;
+/** The out-of-line record of a span that set a status, a link or an event. */
+export const RARE_BYTES = 80;
 /** A LocalTrace record and its trace ID string. */
 export const TRACE_BYTES = 200;
 /** A property slot (amortised over the attributes object). */

@@ -20,7 +20,7 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { generateSpanId } from '../ids/fastIdGenerator.js';
 import { RANDOM_TRACE_FLAG } from '../tracer/tracewiseTracer.js';
 import { KEPT, type LocalTrace } from './localTrace.js';
-import { attributeBytes, eventBytes, linkBytes, SPAN_BYTES, stringBytes } from './byteEstimates.js';
+import { attributeBytes, eventBytes, linkBytes, RARE_BYTES, SPAN_BYTES, stringBytes } from './byteEstimates.js';
 import { hrTimeOf, perfMsOf, wallNowPerfMs } from './perfTime.js';
 
 /** The SDK's default span limits (attributeValueLengthLimit: unlimited). */
@@ -277,6 +277,7 @@ export class ProvisionalSpan implements Span, ReadableSpan {
     if (rare === undefined) {
       rare = { status: UNSET, links: NO_LINKS, events: NO_EVENTS, droppedAttributesCount: 0, droppedEventsCount: 0, droppedLinksCount: 0 };
       this.rare = rare;
+      this.bytes += RARE_BYTES;
     }
     return rare;
   }

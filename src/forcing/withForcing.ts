@@ -17,8 +17,9 @@ const RECORD_ONLY: SamplingResult = Object.freeze({ decision: SamplingDecision.R
  * Wraps a head sampler with error and latency forcing. Spans the head keeps are returned as
  * they are. Spans it drops become RECORD_ONLY, which tracewise's tracer turns into provisional
  * spans buffered per local trace (src/forcing/forcingBuffer.ts), when they are a local root (no
- * parent, or a remote one, sampled or not) or the child of a provisional span; under any other
- * local parent the head's decision stands. Use it as the outermost sampler of `initTracing()`:
+ * parent, or a remote one, sampled or not); children of a provisional span are RECORD_ONLY
+ * without asking the head (the local trace is decided as a whole); under any other local
+ * parent the head's decision stands. Use it as the outermost sampler of `initTracing()`:
  * wrapped inside another sampler it is not recognised and forces nothing. With nothing to force
  * (`forceErrors: false`, no latency, no predicate) it returns `head` itself.
  */
@@ -65,12 +66,17 @@ export class ForcingSampler implements Sampler {
     attributes: Attributes,
     links: Link[],
   ): SamplingResult {
-    const r = this.head.shouldSample(context, traceId, spanName, spanKind, attributes, links);
-    if (r.decision === SamplingDecision.RECORD_AND_SAMPLED) return r;
     const parent = trace.getSpan(context);
     parentHandoff.ctx = context;
     parentHandoff.span = parent;
-    if (parent !== undefined && !isProvisional(parent)) {
+    // A child of a provisional span belongs to a local trace the head already dropped, and is
+    // decided with it: provisional too, without asking the head again. Why not ask: a parent-based
+    // head would say "drop" anyway, and asking costs a parent validation per span, about a third
+    // of what recording a provisional span costs.
+    if (parent !== undefined && isProvisional(parent)) return RECORD_ONLY;
+    const r = this.head.shouldSample(context, traceId, spanName, spanKind, attributes, links);
+    if (r.decision === SamplingDecision.RECORD_AND_SAMPLED) return r;
+    if (parent !== undefined) {
       const pc = parent.spanContext();
       // A local parent tracewise did not record provisionally: the head's decision stands.
       if (isSpanContextValid(pc) && !pc.isRemote) return r;

@@ -142,6 +142,25 @@ describe('forcing: what is kept', () => {
     expect(buffer.stats()).toMatchObject({ bufferedTraces: 0, kept: { error: 0, latency: 0, predicate: 0 }, discardedSpans: 0 });
   });
 
+  it('children of a provisional span are provisional, whatever the head would say for them', () => {
+    // Not parent-based: it would sample every span but the one named "root".
+    const head: Sampler = {
+      shouldSample: (_c, _t, name) => ({ decision: name === 'root' ? SamplingDecision.NOT_RECORD : SamplingDecision.RECORD_AND_SAMPLED }),
+      toString: () => 'all-but-root',
+    };
+    const { start, exported } = use(forcingHarness({}, head));
+    const root = start('root');
+    const child = start('child', root);
+    expect(child.constructor.name).toBe('ProvisionalSpan');
+    child.setStatus({ code: SpanStatusCode.ERROR });
+    child.end();
+    root.end();
+    expect(exported().map((s) => [s.name, s.attributes[FORCED_ATTRIBUTE]])).toEqual([
+      ['child', 'error'],
+      ['root', 'error'],
+    ]);
+  });
+
   it('erases th from the kept spans, keeping other ot sub-keys and other members', () => {
     const incoming = new TraceState('vendor=abc,ot=th:c;rv:0123456789abcd;x:1');
     const head: Sampler = {
