@@ -1,0 +1,221 @@
+/**
+ * `npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --write]`: HTTP overhead of
+ * tracing on one node:http service (bench/httpService.ts) under a fixed load from autocannon on
+ * loopback. Three processes: the service under test (a child, one per case and round), autocannon
+ * (this process), and the OTLP/gRPC receiver (bench/httpReceiver.ts, another child), so none of
+ * them shares an event loop. Rounds rotate the case order; each figure is the median over
+ * rounds. `--write` replaces the `## HTTP overhead` section of BENCHMARKS.md.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+interface CannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: object) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '32' },
+    write: { type: 'boolean', default: false },
+  },
+});
+const duration = Number(args.duration);
+const warmup = Number(args.warmup);
+const rounds = Number(args.rounds);
+const connections = Number(args.connections);
+
+const CASES = ['none', 'nodesdk', 'tracewise', 'tracewise-all'] as const;
+type Case = (typeof CASES)[number];
+const LABELS: Record<Case, string> = {
+  none: 'no tracing',
+  nodesdk: 'official NodeSDK, defaults',
+  tracewise: 'tracewise, 10% head + error forcing',
+  'tracewise-all': 'tracewise, keep all (for reference)',
+};
+
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+// 100 order ids per connection, in turn; id 99 answers 500 (1% errors).
+const requests = Array.from({ length: 100 }, (_, i) => ({ method: 'GET', path: `/orders/${i}` }));
+
+async function startReceiver(): Promise<{ child: ChildProcess; url: string; spans(): Promise<number> }> {
+  const child = fork(here('./httpReceiver.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [first] = (await once(child, 'message')) as [{ url: string }];
+  const spans = async () => {
+    child.send('stats');
+    const [m] = (await once(child, 'message')) as [{ spans: number }];
+    return m.spans;
+  };
+  return { child, url: first.url, spans };
+}
+
+interface Usage {
+  cpuUs: number;
+  requests: number;
+}
+
+async function startService(which: Case, otlpUrl: string): Promise<{ child: ChildProcess; url: string; detail: string; usage(): Promise<Usage> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', here('./httpService.ts'), which, otlpUrl], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, OTEL_LOG_LEVEL: 'error' },
+  });
+  const [port, detail] = await new Promise<[number, string]>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /ready (\d+) ?(.*)\n/.exec(out);
+      if (m) resolve([Number(m[1]), m[2]]);
+    });
+    child.once('exit', (code) => reject(new Error(`service ${which} exited with ${code}`)));
+  });
+  const usage = async () => {
+    child.send('usage');
+    const [m] = (await once(child, 'message')) as [Usage];
+    return m;
+  };
+  return { child, url: `http://127.0.0.1:${port}`, detail, usage };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM'); // tracing flushes on SIGTERM
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Service CPU time (user + system) per request handled, µs. */
+  cpuPerReq: number;
+  requests: number;
+  spans: number;
+  non2xx: number;
+  errors: number;
+}
+
+const samples = new Map<Case, Sample[]>(CASES.map((c) => [c, []]));
+const details = new Map<Case, string>();
+const receiver = await startReceiver();
+try {
+  for (let r = 0; r < rounds; r++) {
+    const order = CASES.map((_, i) => CASES[(i + r) % CASES.length]);
+    for (const which of order) {
+      const service = await startService(which, receiver.url);
+      try {
+        details.set(which, service.detail);
+        const load = { url: service.url, connections, pipelining: 1, requests };
+        await autocannon({ ...load, duration: warmup });
+        const spansBefore = await receiver.spans();
+        const before = await service.usage();
+        const res = await autocannon({ ...load, duration });
+        const after = await service.usage();
+        await stop(service.child);
+        const spans = (await receiver.spans()) - spansBefore;
+        const s: Sample = {
+          rps: res.requests.average,
+          p50: res.latency.p50,
+          p99: res.latency.p99,
+          cpuPerReq: (after.cpuUs - before.cpuUs) / (after.requests - before.requests),
+          requests: Math.round(res.requests.average * duration),
+          spans,
+          non2xx: res.non2xx,
+          errors: res.errors + res.timeouts,
+        };
+        samples.get(which)!.push(s);
+        console.error(`round ${r + 1}/${rounds} ${which.padEnd(13)} ${s.rps.toFixed(0).padStart(6)} req/s  p99 ${s.p99} ms  ${s.cpuPerReq.toFixed(1)} µs CPU/req  spans ${spans}`);
+      } finally {
+        await stop(service.child);
+      }
+    }
+  }
+} finally {
+  receiver.child.disconnect();
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const summary = new Map(
+  CASES.map((c) => {
+    const xs = samples.get(c)!;
+    return [
+      c,
+      {
+        rps: median(xs.map((x) => x.rps)),
+        p99: median(xs.map((x) => x.p99)),
+        p50: median(xs.map((x) => x.p50)),
+        cpu: median(xs.map((x) => x.cpuPerReq)),
+        spansPerReq: median(xs.map((x) => x.spans / x.requests)),
+      },
+    ];
+  }),
+);
+const base = summary.get('none')!;
+const sdk = summary.get('nodesdk')!;
+const tw = summary.get('tracewise')!;
+
+const lines: string[] = [];
+lines.push('## HTTP overhead', '');
+lines.push(
+  `Produced by \`npm run bench:http\` (Node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim()}): one node:http service ` +
+    `(bench/httpService.ts: GET /orders/<n> answering a 5-item JSON order, 1% of ids answer 500) in a child process; ` +
+    `autocannon in the parent, ${connections} connections, no pipelining, ${warmup} s warm-up then ${duration} s measured; the OTLP/gRPC ` +
+    `receiver (test/helpers/otlpServer.ts, counting only) in a third process. ${rounds} rounds in rotating order; medians.`,
+  '',
+);
+lines.push('| case | req/s | × no tracing | p50 ms | p99 ms | service CPU µs / request | spans exported / request |');
+lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const c of CASES) {
+  const s = summary.get(c)!;
+  const label = c === 'tracewise' ? `${LABELS[c]} (${details.get(c)})` : LABELS[c];
+  lines.push(`| ${label} | ${s.rps.toFixed(0)} | ${(s.rps / base.rps).toFixed(2)} | ${s.p50} | ${s.p99} | ${s.cpu.toFixed(1)} | ${s.spansPerReq.toFixed(3)} |`);
+}
+lines.push('');
+lines.push(`- NodeSDK case: \`new NodeSDK({ serviceName, traceExporter: new OTLPTraceExporter({ url }) /* exporter-trace-otlp-grpc */, instrumentations: [new HttpInstrumentation()] })\`, everything else default (parent-based always-on sampler, BatchSpanProcessor 512/5000 ms/2048, default resource detectors, AsyncLocalStorage context, W3C propagators).`);
+lines.push(`- tracewise case: \`initTracing({ serviceName, endpoint, ${details.get('tracewise')?.split(' (')[0] ?? ''} })\` with its default instrumentations (HTTP + undici) and defaults otherwise.`);
+lines.push('');
+lines.push('```');
+lines.push(`tracewise req/s / no tracing        = ${(tw.rps / base.rps).toFixed(3)} (target >= 0.90)`);
+lines.push(`tracewise req/s / NodeSDK defaults  = ${(tw.rps / sdk.rps).toFixed(3)} (target > 1)`);
+lines.push(`tracewise p99   / NodeSDK defaults  = ${(tw.p99 / sdk.p99).toFixed(3)} (target < 1)`);
+lines.push(`service CPU per request: tracewise ${(tw.cpu - base.cpu).toFixed(1)} µs over no tracing, NodeSDK ${(sdk.cpu - base.cpu).toFixed(1)} µs`);
+lines.push('```');
+lines.push('');
+lines.push(`Machine load average when done: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes share these ${os.cpus().length} cores).`, '');
+lines.push('Per round (req/s, p99 ms):', '');
+for (const c of CASES) {
+  lines.push(`- ${c}: ${samples.get(c)!.map((s) => `${s.rps.toFixed(0)} / ${s.p99}`).join(', ')}${samples.get(c)!.some((s) => s.errors) ? ' (socket errors seen)' : ''}`);
+}
+const section = lines.join('\n') + '\n';
+console.log('\n' + section);
+
+if (args.write) {
+  const file = here('../BENCHMARKS.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf('\n## HTTP overhead');
+  let next = start === -1 ? -1 : text.indexOf('\n## ', start + 1);
+  const updated =
+    start === -1
+      ? `${text.trimEnd()}\n\n${section}`
+      : `${text.slice(0, start)}\n${section}${next === -1 ? '' : text.slice(next)}`;
+  writeFileSync(file, updated);
+  console.error('BENCHMARKS.md updated');
+}

@@ -1,0 +1,88 @@
+/**
+ * The service under test of `npm run bench:http`: `httpService.ts <case> <otlp-url>`. One
+ * node:http server answering GET /orders/<n> with a small JSON order; every 100th order id (n % 100
+ * === 99) fails with a 500, so error forcing has something to force. Cases:
+ * - `none`: no tracing at all.
+ * - `nodesdk`: the official NodeSDK (@opentelemetry/sdk-node) with its defaults plus
+ *   `traceExporter: new OTLPTraceExporter({ url })` (OTLP/gRPC) and
+ *   `instrumentations: [new HttpInstrumentation()]`.
+ * - `tracewise`: `initTracing({ sampler: { ratio: 0.1, forceErrors: true } })` (or
+ *   `samplingRate: 0.1` if error forcing is not available in this tree), default instrumentations.
+ * - `tracewise-all`: `initTracing()` keeping every trace, for comparison at the same volume.
+ * node:http is loaded with require() after the setup, as an application loaded after a preload
+ * would be, so that every case patches it the way its documentation says.
+ * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, requests }`.
+ */
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import type * as Http from 'node:http';
+
+const [which, url] = process.argv.slice(2);
+let detail = '';
+
+if (which === 'nodesdk') {
+  const { NodeSDK } = await import('@opentelemetry/sdk-node');
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+  const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
+  const sdk = new NodeSDK({
+    serviceName: 'bench-http',
+    traceExporter: new OTLPTraceExporter({ url }),
+    instrumentations: [new HttpInstrumentation()],
+  });
+  sdk.start();
+  process.on('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
+  detail = 'NodeSDK defaults + OTLP/gRPC + HttpInstrumentation';
+} else if (which === 'tracewise' || which === 'tracewise-all') {
+  const { initTracing, isTracewiseError } = await import('../src/index.js');
+  const base = { serviceName: 'bench-http', endpoint: url };
+  if (which === 'tracewise-all') {
+    initTracing(base);
+    detail = 'keep all';
+  } else {
+    try {
+      // The object form of `sampler` (error forcing) is being built in src/forcing.
+      initTracing({ ...base, sampler: { ratio: 0.1, forceErrors: true } } as Parameters<typeof initTracing>[0]);
+      detail = 'sampler: { ratio: 0.1, forceErrors: true }';
+    } catch (err) {
+      if (!isTracewiseError(err)) throw err;
+      initTracing({ ...base, samplingRate: 0.1 });
+      detail = 'samplingRate: 0.1 (error forcing not available in this tree)';
+    }
+  }
+} else if (which !== 'none') {
+  throw new Error(`unknown case ${which}`);
+}
+
+const http = createRequire(import.meta.url)('node:http') as typeof Http;
+
+// The parent asks over IPC for this process's CPU time and request count, before and after the
+// measured load: CPU per request is the figure that does not depend on what else the machine runs.
+let requests = 0;
+process.on('message', () => {
+  const { user, system } = process.cpuUsage();
+  process.send!({ cpuUs: user + system, requests });
+});
+
+const server = http.createServer((req, res) => {
+  requests++;
+  const m = /^\/orders\/(\d+)/.exec(req.url ?? '');
+  if (!m) {
+    res.writeHead(404).end();
+    return;
+  }
+  const id = Number(m[1]);
+  if (id % 100 === 99) {
+    res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"inventory unavailable"}');
+    return;
+  }
+  const order = {
+    id,
+    status: 'confirmed',
+    items: Array.from({ length: 5 }, (_, i) => ({ sku: `sku-${id}-${i}`, qty: 1 + (i % 3), price: 9.99 + i })),
+  };
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(order));
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  console.log(`ready ${(server.address() as AddressInfo).port} ${detail}`);
+});
