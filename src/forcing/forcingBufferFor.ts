@@ -1,12 +1,16 @@
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import { ForcingBuffer } from './forcingBuffer.js';
 import type { ForcingStats } from './forcingStats.js';
+import { installedBuffers } from './installedBuffers.js';
 import { forcingOptionsOf } from './withForcing.js';
 
 /** A ForcingBuffer when `sampler` is a withForcing() sampler (what initTracing installs). */
 export function forcingBufferFor(sampler: Sampler): ForcingBuffer | undefined {
   const options = forcingOptionsOf(sampler);
-  return options === undefined ? undefined : new ForcingBuffer(options);
+  if (options === undefined) return undefined;
+  const buffer = new ForcingBuffer(options);
+  installedBuffers.set(options, buffer);
+  return buffer;
 }
 
 /**

@@ -8,6 +8,7 @@ export type { ForcingSink } from './forcingBuffer.js';
 export type { ForcingOptions, ForcingBufferOptions, ResolvedForcingOptions } from './forcingOptions.js';
 export { FORCING_DEFAULTS } from './forcingOptions.js';
 export type { ForcingStats } from './forcingStats.js';
+export { forcingStatsOf } from './forcingStatsOf.js';
 export { FORCED_ATTRIBUTE, type ForcedReason } from './forcedReason.js';
 export { checkSamplerOption, samplerFromConfig } from './samplerFromConfig.js';
 export type { ForcingSamplerConfig, SamplerOption } from './samplerFromConfig.js';

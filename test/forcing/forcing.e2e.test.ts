@@ -3,6 +3,7 @@ import { context, propagation, SpanStatusCode, trace, type Span } from '@opentel
 import { initTracing, InvalidConfigError, type Tracing } from '../../src/index.js';
 import type { TracingConfig } from '../../src/config.js';
 import { withForcing } from '../../src/forcing/withForcing.js';
+import { forcingStatsOf } from '../../src/forcing/forcingStatsOf.js';
 import { headSampler } from '../../src/sampling/headSampler.js';
 import { startOtlpServer, type OtlpServer, type ReceivedSpan } from '../helpers/otlpServer.js';
 
@@ -88,7 +89,10 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
   });
 
   it('leaves head-sampled traces as they were (th kept, no forced attribute)', async () => {
-    const t = init({ sampler: withForcing(headSampler({ ratio: 1 }), { forceSlowerThanMs: 1 }) });
+    const sampler = withForcing(headSampler({ ratio: 1 }), { forceSlowerThanMs: 1 });
+    expect(forcingStatsOf(sampler)).toBeUndefined();
+    const t = init({ sampler });
+    expect(forcingStatsOf(sampler)).toMatchObject({ bufferedTraces: 0, discardedSpans: 0 });
     t.instrumentation.withSpan('sampled', () => t.instrumentation.startSpan('child').end());
     await t.forceFlush();
     const spans = await server.waitForSpans(2);
@@ -97,6 +101,7 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
       expect(s.attributes['tracewise.sampler']).toMatch(/HeadSampler/);
       expect(s.traceState).toBe('ot=th:0');
     }
+    expect(forcingStatsOf(sampler)).toMatchObject({ bufferedTraces: 0, discardedSpans: 0, kept: { error: 0, latency: 0, predicate: 0 } });
   });
 
   it('forced spans carry the allowed baggage attributes, like head-sampled ones', async () => {
