@@ -71,7 +71,9 @@ export function samplerFromEnv(env: Env = process.env): Sampler | undefined {
       return headSampler({ ratio: ratioArg(env), parentBased: name !== 'traceidratio' });
   }
   const pb = name.startsWith('parentbased_');
-  const spec = TRACEWISE[pb ? name.slice('parentbased_'.length) : name];
+  const key = pb ? name.slice('parentbased_'.length) : name;
+  // Own keys only: `__proto__` or `constructor` would otherwise find Object.prototype's.
+  const spec = Object.hasOwn(TRACEWISE, key) ? TRACEWISE[key] : undefined;
   if (spec === undefined) {
     warnBadEnv(SAMPLER, `unknown sampler "${raw}" (known: ${KNOWN.join(', ')})`, 'the default sampler');
     return undefined;

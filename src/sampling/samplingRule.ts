@@ -1,6 +1,7 @@
 import type { AttributeValue, Attributes, SpanKind } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import { InvalidConfigError } from '../errors.js';
+import { globMatcher, type TextMatcher } from './globMatcher.js';
 import { checkObject, checkSampler } from './validation.js';
 
 export type ParentKind = 'none' | 'local' | 'remote';
@@ -37,7 +38,7 @@ const ALL_KINDS = 0b11111;
 export interface AttributeCheck {
   readonly key: string;
   readonly exact: string | number | boolean | undefined;
-  readonly pattern: RegExp | undefined;
+  readonly pattern: TextMatcher | undefined;
 }
 
 /** A rule ready for the hot path: bit masks and precompiled patterns. */
@@ -46,7 +47,7 @@ export interface CompiledRule {
   readonly parents: number;
   readonly kinds: number;
   readonly nameExact: string | undefined;
-  readonly namePattern: RegExp | undefined;
+  readonly namePattern: TextMatcher | undefined;
   readonly attributes: readonly AttributeCheck[];
   readonly description: string;
 }
@@ -109,27 +110,19 @@ function compileString(
   option: string,
   m: unknown,
   primitives = false,
-): { exact: string | number | boolean | undefined; pattern: RegExp | undefined } {
+): { exact: string | number | boolean | undefined; pattern: TextMatcher | undefined } {
   if (m === undefined) return { exact: undefined, pattern: undefined };
   if (m instanceof RegExp) {
     // test() on a global or sticky RegExp is stateful (lastIndex): strip those flags.
     return { exact: undefined, pattern: new RegExp(m.source, m.flags.replace(/[gy]/g, '')) };
   }
-  if (typeof m === 'string') return m.includes('*') ? { exact: undefined, pattern: glob(m) } : { exact: m, pattern: undefined };
+  if (typeof m === 'string') return m.includes('*') ? { exact: undefined, pattern: globMatcher(m) } : { exact: m, pattern: undefined };
   if (primitives && (typeof m === 'number' || typeof m === 'boolean')) return { exact: m, pattern: undefined };
   throw new InvalidConfigError(
     option,
     `expected a string${primitives ? ', number, boolean' : ''} or RegExp`,
     'Use an exact value, a glob such as "GET /api/*", or a RegExp.',
   );
-}
-
-function glob(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`, 's');
 }
 
 function kindMask(option: string, value: unknown): number {
