@@ -36,8 +36,8 @@ export function exporterOptionsFromEnv(
   }
 
   const headers = {
-    ...envKeyValueList(env, 'OTEL_EXPORTER_OTLP_HEADERS', true),
-    ...envKeyValueList(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', true),
+    ...envHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS'),
+    ...envHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
   };
   if (Object.keys(headers).length > 0) out.headers = headers;
 
@@ -89,4 +89,21 @@ function checkedUrl(name: string, value: string, protocol: ExportProtocol): stri
   if (protocol === 'grpc' && /^[^\s/]+:\d+\/?$/.test(value)) return value;
   warnBadEnv(name, `not a URL${protocol === 'grpc' ? ' or host:port' : ''}`, 'the default endpoint');
   return undefined;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+
+/**
+ * Header members the exporter can send; the others are reported (never with their name or value:
+ * a malformed member may be a pasted credential) and skipped. Without this, one bad member made
+ * validateExportOptions, and so initTracing, throw on an environment value.
+ */
+function envHeaders(env: Env, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(envKeyValueList(env, name, true))) {
+    if (HEADER_NAME.test(k) && !BAD_HEADER_VALUE.test(v)) out[k] = v;
+    else warnBadEnv(name, 'a member is not a valid header name and single-line value', 'the other members');
+  }
+  return out;
 }

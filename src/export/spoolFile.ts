@@ -50,7 +50,9 @@ export function decodeSpoolFile(file: Buffer): { payload: Buffer; spans: number 
  * count is in the name so that a full spool can evict (and count) its oldest files without
  * reading them, and a corrupt file can still be counted.
  */
-const NAME = /^tw-(\d{13})-(\d+)-(\d+)-(\d+)\.spool$/;
+// At most 15 digits per number: a longer span count would not be an exact number (or would be
+// Infinity) and corrupt the spool's accounting.
+const NAME = /^tw-(\d{13})-(\d{1,15})-(\d{1,15})-(\d{1,15})\.spool$/;
 
 export function spoolFileName(now: number, pid: number, seq: number, spans: number): string {
   return `tw-${String(now).padStart(13, '0')}-${pid}-${String(seq).padStart(9, '0')}-${spans}.spool`;
