@@ -71,7 +71,11 @@ function readHeader(input: unknown): { text: string; truncated: boolean } {
   if (typeof input === 'string') {
     text = input;
   } else if (Array.isArray(input)) {
-    for (const part of input) {
+    // Bounded by the element count too: a million empty or non-string values cost nothing to
+    // join but everything to walk.
+    const count = Math.min(input.length, BAGGAGE_MAX_SCAN);
+    for (let i = 0; i < count; i++) {
+      const part: unknown = input[i];
       if (typeof part !== 'string' || part === '') continue;
       text = text === '' ? part : `${text},${part}`;
       if (text.length > BAGGAGE_MAX_SCAN) break;
