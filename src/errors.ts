@@ -5,7 +5,8 @@
  */
 export type TracewiseErrorCode =
   | 'TRACEWISE_INVALID_CONFIG'
-  | 'TRACEWISE_SHUTDOWN';
+  | 'TRACEWISE_SHUTDOWN'
+  | 'TRACEWISE_UNSUPPORTED_RUNTIME';
 
 export class TracewiseError extends Error {
   readonly code: TracewiseErrorCode;

@@ -4,6 +4,7 @@ export type { TracingConfig, LogLevel, PropagatorName } from './config.js';
 export type { Instrumentation, StartSpanOptions, LogContext } from './instrumentation/instrumentation.js';
 export { recordError } from './instrumentation/recordError.js';
 export { TracewiseError, InvalidConfigError, isTracewiseError, type TracewiseErrorCode } from './errors.js';
+export { UnsupportedRuntimeError, SUPPORTED_API_RANGE, MIN_NODE_VERSION } from './compat.js';
 export { FastIdGenerator } from './ids/fastIdGenerator.js';
 export { defaultInstrumentations } from './instrumentations/defaultInstrumentations.js';
 export { DEFAULT_IGNORE_ROUTES, type IgnoreRoute } from './instrumentations/ignoreRoutes.js';

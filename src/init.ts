@@ -16,6 +16,7 @@ import {
 import { createExportPipeline, type ExportObserver, type ExportPipeline } from './export/index.js';
 import { LOG_LEVELS, resolveConfig, resolveLogLevel, type ResolvedConfig, type TracingConfig } from './config.js';
 import { baggageSpanProcessor, createBaggageManager, withStaticBaggage } from './baggage/index.js';
+import { assertSupportedRuntime, runtimeVersions } from './compat.js';
 import { installExitHooks } from './exitHooks.js';
 import { createPropagator } from './propagation/index.js';
 import { FastIdGenerator } from './ids/fastIdGenerator.js';
@@ -55,6 +56,8 @@ export function initTracing(config: TracingConfig = {}, env: Env = process.env):
     }
     return existing;
   }
+  // Read before tracewise registers any API global: a version already there is another copy's.
+  const versions = runtimeVersions();
   const logLevel = resolveLogLevel(config, env);
   // A diag logger the application installed itself is kept unless a level is asked for explicitly.
   const explicit = config.logLevel !== undefined || env.OTEL_LOG_LEVEL !== undefined;
@@ -62,8 +65,11 @@ export function initTracing(config: TracingConfig = {}, env: Env = process.env):
     if (logLevel === 'none') diag.disable();
     else diag.setLogger(new DiagConsoleLogger(), { logLevel: LOG_LEVELS[logLevel], suppressOverrideMessage: true });
   }
+  const compatWarnings = assertSupportedRuntime(versions);
   const resolved = resolveConfig(config, env);
   const tracing = resolved.disabled ? createDisabled(resolved) : createEnabled(resolved);
+  // The array is built here (readonly to callers only).
+  (tracing.warnings as string[]).unshift(...compatWarnings);
   g[INSTANCE] = tracing;
   return tracing;
 }
