@@ -137,18 +137,22 @@ async function throughput(receiver: Receiver, exporters: ExporterName[]) {
     if (ok) best[name] = Math.max(best[name], r.achieved);
     return ok;
   };
-  for (const name of exporters) {
-    best[name] = 0;
-    let lastOk = 0;
-    for (const rate of ladder) {
-      if (!(await attempt(name, rate))) {
-        // One more step halfway between the last lossless rate and this one.
-        const mid = Math.round((lastOk + rate) / 2 / 1000) * 1000;
-        if (mid > lastOk && mid < rate) await attempt(name, mid);
-        break;
-      }
-      lastOk = rate;
+  // Exporters take turns at each rate, so that both see the same machine (it may be shared).
+  const lastOk: Record<string, number> = {};
+  const firstBad: Record<string, number> = {};
+  for (const name of exporters) (best[name] = 0), (lastOk[name] = 0);
+  for (const rate of ladder) {
+    const going = exporters.filter((n) => firstBad[n] === undefined);
+    if (going.length === 0) break;
+    for (const name of going) {
+      if (await attempt(name, rate)) lastOk[name] = rate;
+      else firstBad[name] = rate;
     }
+  }
+  // One more step halfway between the last lossless rate and the first lossy one.
+  for (const name of exporters) {
+    const mid = Math.round((lastOk[name] + (firstBad[name] ?? 0)) / 2 / 1000) * 1000;
+    if (firstBad[name] !== undefined && mid > lastOk[name] && mid < firstBad[name]) await attempt(name, mid);
   }
   console.log('\nhighest lossless rate: ' + exporters.map((n) => `${n} ${best[n]} spans/s`).join(', '));
   if (best.official) console.log(`ratio tracewise/official: ${(best.tracewise / best.official).toFixed(2)}×`);
