@@ -10,6 +10,7 @@ import { createHttpTransport } from './httpTransport.js';
 import { beforeDeadline, createSettleWaiters } from './settleWaiters.js';
 import { createSpanBatcher } from './spanBatcher.js';
 import { createSpanEncoder } from './spanEncoder.js';
+import { secretRedactor } from './redactSecrets.js';
 import { createSpool } from './spool.js';
 import type { SendOutcome } from './transport.js';
 import { validateExportOptions } from './validateExportOptions.js';
@@ -46,6 +47,8 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   validateExportOptions(options);
   const o = resolveExportOptions(options);
   const rec = createStatsRecorder(o.observer);
+  // Collector-provided text is logged: never with our own credentials in it.
+  const redact = secretRedactor(o.headers);
   const transport = o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o);
   const buffer = createByteBuffer(o.maxBufferBytes);
   const waiters = createSettleWaiters<Batch>();
@@ -168,7 +171,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
       rec.exported(b.spans - rejected, b.bytes.byteLength, ms);
       if (rejected > 0) {
         rec.dropped(rejected, 'partial_success');
-        warnOnce('partial', `the collector rejected spans (partial success): ${out.errorMessage ?? ''}`);
+        warnOnce('partial', `the collector rejected spans (partial success): ${redact(out.errorMessage ?? '')}`);
       }
       finish(b);
       backoff.succeeded();
@@ -179,7 +182,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
         rec.retry(b.spans, backoff.failed(out));
       } else {
         rec.dropped(b.spans, 'non_retryable');
-        warnOnce(`fail:${out.failure}`, `export failed and will not be retried: ${out.message}`);
+        warnOnce(`fail:${out.failure}`, `export failed and will not be retried: ${redact(out.message)}`);
         finish(b);
       }
     }

@@ -68,7 +68,8 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
       throw new InvalidConfigError('headers', 'expected an object of header names to values', 'Pass e.g. { "api-key": "…" }.');
     }
     for (const [k, v] of Object.entries(o.headers)) {
-      if (!TOKEN.test(k)) throw new InvalidConfigError('headers', `"${k}" is not a valid header name`, 'Use letters, digits and -_. only.');
+      // The name is not echoed: a malformed one is often a pasted `Authorization: Bearer …` line.
+      if (!TOKEN.test(k)) throw new InvalidConfigError('headers', 'a header name is not a valid HTTP token', 'Use letters, digits and -_. only.');
       if (typeof v !== 'string' || /[\r\n\0]/.test(v)) {
         throw new InvalidConfigError('headers', `the value of "${k}" is not a single-line string`, 'Pass a string without line breaks.');
       }
