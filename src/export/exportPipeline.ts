@@ -180,6 +180,9 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
       if (out.retryable) {
         buffer.requeue(b);
         rec.retry(b.spans, backoff.failed(out));
+        // Said once per kind of failure: a collector that stays away (or a TLS setup that never
+        // works) must not go unnoticed, nor flood the log while it lasts.
+        warnOnce(`retry:${out.failure}`, `export failed, retrying (spans are kept): ${redact(out.message)}`);
       } else {
         rec.dropped(b.spans, 'non_retryable');
         warnOnce(`fail:${out.failure}`, `export failed and will not be retried: ${redact(out.message)}`);
