@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace, type Attributes, type Context, type Link, type SpanKind } from '@opentelemetry/api';
+import { isSpanContextValid, trace, type Attributes, type Context, type Link, type Span, type SpanKind } from '@opentelemetry/api';
 import { SamplingDecision, type Sampler, type SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { samplerRatio } from '../metrics/tracingMetrics.js';
 import { eraseThreshold } from './eraseThreshold.js';
@@ -41,6 +41,13 @@ function isForcing(sampler: Sampler): sampler is ForcingSampler {
   return forcingOptionsOf(sampler) !== undefined;
 }
 
+/** Leaves the parent just looked up for the buffer's startSpan, which follows with the same context. */
+function handOff(context: Context, parent: Span | undefined, result: SamplingResult): SamplingResult {
+  parentHandoff.ctx = context;
+  parentHandoff.span = parent;
+  return result;
+}
+
 export class ForcingSampler implements Sampler {
   readonly [FORCING]: ResolvedForcingOptions;
   private readonly forced: string;
@@ -67,13 +74,11 @@ export class ForcingSampler implements Sampler {
     links: Link[],
   ): SamplingResult {
     const parent = trace.getSpan(context);
-    parentHandoff.ctx = context;
-    parentHandoff.span = parent;
     // A child of a provisional span belongs to a local trace the head already dropped, and is
     // decided with it: provisional too, without asking the head again. Why not ask: a parent-based
-    // head would say "drop" anyway, and asking costs a parent validation per span, about a third
+    // head would say "drop" anyway, and asking costs a parent validation per span, a good share
     // of what recording a provisional span costs.
-    if (parent !== undefined && isProvisional(parent)) return RECORD_ONLY;
+    if (parent !== undefined && isProvisional(parent)) return handOff(context, parent, RECORD_ONLY);
     const r = this.head.shouldSample(context, traceId, spanName, spanKind, attributes, links);
     if (r.decision === SamplingDecision.RECORD_AND_SAMPLED) return r;
     if (parent !== undefined) {
@@ -81,8 +86,8 @@ export class ForcingSampler implements Sampler {
       // A local parent tracewise did not record provisionally: the head's decision stands.
       if (isSpanContextValid(pc) && !pc.isRemote) return r;
     }
-    if (r.traceState === undefined && r.attributes === undefined) return RECORD_ONLY;
-    return { decision: SamplingDecision.RECORD, attributes: r.attributes, traceState: eraseThreshold(r.traceState) };
+    if (r.traceState === undefined && r.attributes === undefined) return handOff(context, parent, RECORD_ONLY);
+    return handOff(context, parent, { decision: SamplingDecision.RECORD, attributes: r.attributes, traceState: eraseThreshold(r.traceState) });
   }
 
   /** The head's current probability, for tracing.metrics (forcing keeps are not probabilistic). */
