@@ -38,13 +38,15 @@ const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
 
-const CASES = ['none', 'nodesdk', 'tracewise', 'tracewise-all'] as const;
+const CASES = ['none', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;
 type Case = (typeof CASES)[number];
 const LABELS: Record<Case, string> = {
   none: 'no tracing',
   nodesdk: 'official NodeSDK, defaults',
+  'nodesdk-traces': 'official NodeSDK, traces only (metrics and logs exporters off)',
   tracewise: 'tracewise, 10% head + error forcing',
   'tracewise-all': 'tracewise, keep all (for reference)',
+  'tracewise-none': 'tracewise, keep none: the HTTP instrumentation alone (for reference)',
 };
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -139,7 +141,7 @@ try {
           errors: res.errors + res.timeouts,
         };
         samples.get(which)!.push(s);
-        console.error(`round ${r + 1}/${rounds} ${which.padEnd(13)} ${s.rps.toFixed(0).padStart(6)} req/s  p99 ${s.p99} ms  ${s.cpuPerReq.toFixed(1)} µs CPU/req  spans ${spans}`);
+        console.error(`round ${r + 1}/${rounds} ${which.padEnd(14)} ${s.rps.toFixed(0).padStart(6)} req/s  p99 ${s.p99} ms  ${s.cpuPerReq.toFixed(1)} µs CPU/req  spans ${spans}`);
       } finally {
         await stop(service.child);
       }
@@ -170,6 +172,7 @@ const summary = new Map(
 );
 const base = summary.get('none')!;
 const sdk = summary.get('nodesdk')!;
+const sdkTraces = summary.get('nodesdk-traces')!;
 const tw = summary.get('tracewise')!;
 
 const lines: string[] = [];
@@ -189,15 +192,27 @@ for (const c of CASES) {
   lines.push(`| ${label} | ${s.rps.toFixed(0)} | ${(s.rps / base.rps).toFixed(2)} | ${s.p50} | ${s.p99} | ${s.cpu.toFixed(1)} | ${s.spansPerReq.toFixed(3)} |`);
 }
 lines.push('');
-lines.push(`- NodeSDK case: \`new NodeSDK({ serviceName, traceExporter: new OTLPTraceExporter({ url }) /* exporter-trace-otlp-grpc */, instrumentations: [new HttpInstrumentation()] })\`, everything else default (parent-based always-on sampler, BatchSpanProcessor 512/5000 ms/2048, default resource detectors, AsyncLocalStorage context, W3C propagators).`);
+lines.push(`- NodeSDK cases: \`new NodeSDK({ serviceName, traceExporter: new OTLPTraceExporter({ url }) /* exporter-trace-otlp-grpc */, instrumentations: [new HttpInstrumentation()] }).start()\`, everything else default: parent-based always-on sampler, BatchSpanProcessor (512 spans / 5000 ms / 2048 queue), default resource detectors, AsyncLocalStorage context, W3C propagators, and (defaults case only) the default metrics pipeline (PeriodicExportingMetricReader, OTLP/HTTP to localhost:4318 every 60 s: the HTTP instrumentation records its duration histograms into it; nothing listens on 4318, which only shows as one failed export at shutdown) and logs pipeline. The traces-only case sets OTEL_METRICS_EXPORTER=none and OTEL_LOGS_EXPORTER=none.`);
 lines.push(`- tracewise case: \`initTracing({ serviceName, endpoint, ${details.get('tracewise')?.split(' (')[0] ?? ''} })\` with its default instrumentations (HTTP + undici) and defaults otherwise.`);
 lines.push('');
 lines.push('```');
 lines.push(`tracewise req/s / no tracing        = ${(tw.rps / base.rps).toFixed(3)} (target >= 0.90)`);
 lines.push(`tracewise req/s / NodeSDK defaults  = ${(tw.rps / sdk.rps).toFixed(3)} (target > 1)`);
 lines.push(`tracewise p99   / NodeSDK defaults  = ${(tw.p99 / sdk.p99).toFixed(3)} (target < 1)`);
-lines.push(`service CPU per request: tracewise ${(tw.cpu - base.cpu).toFixed(1)} µs over no tracing, NodeSDK ${(sdk.cpu - base.cpu).toFixed(1)} µs`);
+lines.push(`tracewise req/s / NodeSDK traces    = ${(tw.rps / sdkTraces.rps).toFixed(3)}`);
+lines.push(`tracewise p99   / NodeSDK traces    = ${(tw.p99 / sdkTraces.p99).toFixed(3)}`);
+lines.push(`service CPU per request over no tracing: tracewise ${(tw.cpu - base.cpu).toFixed(1)} µs, NodeSDK defaults ${(sdk.cpu - base.cpu).toFixed(1)} µs, NodeSDK traces only ${(sdkTraces.cpu - base.cpu).toFixed(1)} µs`);
 lines.push('```');
+const floor = summary.get('tracewise-none')!;
+lines.push('');
+lines.push(
+  `Where the time goes: the HTTP instrumentation alone (keep-none case) adds ${(floor.cpu - base.cpu).toFixed(1)} µs of CPU per request ` +
+    `to a handler that costs ${base.cpu.toFixed(1)} µs, before any span is kept or exported, and leaves ${(floor.rps / base.rps).toFixed(2)} of the ` +
+    `uninstrumented req/s: the floor of every sampling rate with @opentelemetry/instrumentation-http (it builds attributes and binds the request's ` +
+    `event emitters for every request). Error forcing records each request provisionally so that a failing one can be kept: ` +
+    `${(tw.cpu - floor.cpu).toFixed(1)} µs more. Keeping every span costs ${(summary.get('tracewise-all')!.cpu - floor.cpu).toFixed(1)} µs over the floor ` +
+    `(NodeSDK, traces only: ${(sdkTraces.cpu - floor.cpu).toFixed(1)} µs).`,
+);
 lines.push('');
 lines.push(`Machine load average when done: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other processes share these ${os.cpus().length} cores).`, '');
 lines.push('Per round (req/s, p99 ms):', '');

@@ -5,10 +5,15 @@
  * - `none`: no tracing at all.
  * - `nodesdk`: the official NodeSDK (@opentelemetry/sdk-node) with its defaults plus
  *   `traceExporter: new OTLPTraceExporter({ url })` (OTLP/gRPC) and
- *   `instrumentations: [new HttpInstrumentation()]`.
+ *   `instrumentations: [new HttpInstrumentation()]`. Its defaults include a metrics pipeline
+ *   (OTLP/HTTP to localhost:4318 every 60 s) and a logs pipeline.
+ * - `nodesdk-traces`: the same with OTEL_METRICS_EXPORTER=none and OTEL_LOGS_EXPORTER=none:
+ *   traces only, like tracewise.
  * - `tracewise`: `initTracing({ sampler: { ratio: 0.1, forceErrors: true } })` (or
  *   `samplingRate: 0.1` if error forcing is not available in this tree), default instrumentations.
  * - `tracewise-all`: `initTracing()` keeping every trace, for comparison at the same volume.
+ * - `tracewise-none`: `initTracing({ samplingRate: 0 })`: nothing recorded or exported, so what
+ *   remains is the HTTP instrumentation's own work per request (the floor of any sampling rate).
  * node:http is loaded with require() after the setup, as an application loaded after a preload
  * would be, so that every case patches it the way its documentation says.
  * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, requests }`.
@@ -20,7 +25,11 @@ import type * as Http from 'node:http';
 const [which, url] = process.argv.slice(2);
 let detail = '';
 
-if (which === 'nodesdk') {
+if (which === 'nodesdk' || which === 'nodesdk-traces') {
+  if (which === 'nodesdk-traces') {
+    process.env.OTEL_METRICS_EXPORTER = 'none';
+    process.env.OTEL_LOGS_EXPORTER = 'none';
+  }
   const { NodeSDK } = await import('@opentelemetry/sdk-node');
   const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
   const { HttpInstrumentation } = await import('@opentelemetry/instrumentation-http');
@@ -31,13 +40,16 @@ if (which === 'nodesdk') {
   });
   sdk.start();
   process.on('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
-  detail = 'NodeSDK defaults + OTLP/gRPC + HttpInstrumentation';
-} else if (which === 'tracewise' || which === 'tracewise-all') {
+  detail = which === 'nodesdk' ? 'defaults' : 'traces only';
+} else if (which === 'tracewise' || which === 'tracewise-all' || which === 'tracewise-none') {
   const { initTracing, isTracewiseError } = await import('../src/index.js');
   const base = { serviceName: 'bench-http', endpoint: url };
   if (which === 'tracewise-all') {
     initTracing(base);
     detail = 'keep all';
+  } else if (which === 'tracewise-none') {
+    initTracing({ ...base, samplingRate: 0 });
+    detail = 'keep none';
   } else {
     try {
       // The object form of `sampler` (error forcing) is being built in src/forcing.
