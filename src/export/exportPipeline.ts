@@ -177,7 +177,12 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
       backoff.succeeded();
     } else {
       rec.failed(b.spans, out.failure, out.retryable, ms);
-      if (out.retryable) {
+      if (out.retryable && state === 'draining' && spool) {
+        // Shutting down with the collector failing: to disk now, not another retry.
+        buffer.release(b);
+        displace(b, true);
+        backoff.failed(out);
+      } else if (out.retryable) {
         buffer.requeue(b);
         rec.retry(b.spans, backoff.failed(out));
         // Said once per kind of failure: a collector that stays away (or a TLS setup that never
