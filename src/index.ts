@@ -63,6 +63,7 @@ export {
 export type { BoostSamplingOptions } from './tracing.js';
 export {
   withForcing,
+  forcingStatsOf,
   FORCED_ATTRIBUTE,
   type ForcingOptions,
   type ForcingBufferOptions,

@@ -2,6 +2,7 @@ import { metrics as metricsApi, type MeterProvider } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
 import type { ExportStats } from '../export/exportStats.js';
+import type { ForcingStats } from '../forcing/forcingStats.js';
 import { publishMetrics } from './publishMetrics.js';
 import type { SpanCounters } from './spanCounters.js';
 import { createTracingMetrics, latencyTracker, type LatencyTracker, type TracingMetrics } from './tracingMetrics.js';
@@ -29,11 +30,11 @@ export function setUpMetrics(
   counters: SpanCounters,
   sampler: () => Sampler,
   exportStats: (() => ExportStats | undefined) | undefined,
-  extraDropped?: () => Record<string, number>,
+  forcing?: () => ForcingStats,
   ratioOf?: () => Sampler,
 ): TracingMetricsHandle {
   const latency = latencyTracker();
-  const metrics = createTracingMetrics({ counters, sampler, ratioOf, exportStats, extraDropped }, latency);
+  const metrics = createTracingMetrics({ counters, sampler, ratioOf, exportStats, forcing }, latency);
   const published = new Map<MeterProvider, () => void>();
   const handle: TracingMetricsHandle = {
     snapshot: metrics.snapshot,

@@ -1,6 +1,8 @@
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import type { ExportObserver } from '../export/exportObserver.js';
 import type { ExportStats } from '../export/exportStats.js';
+import { forcingDropped } from '../forcing/forcingBufferFor.js';
+import type { ForcingStats } from '../forcing/forcingStats.js';
 import { PARENT_ORIGINS, SAMPLING_RESULTS, type SpanCounters } from './spanCounters.js';
 
 type ByResult = Record<(typeof SAMPLING_RESULTS)[number], number>;
@@ -38,6 +40,8 @@ export interface TracingMetricsSnapshot {
     ratio?: number;
     decisions: ByResult;
   };
+  /** Error/latency forcing's buffer, when forcing is configured (docs/forcing.md). */
+  forcing?: ForcingStats;
 }
 
 export interface TracingMetrics {
@@ -51,8 +55,8 @@ export interface MetricsSources {
   /** The sampler whose probability is reported (default: the live one). */
   ratioOf?: () => Sampler;
   exportStats: (() => ExportStats | undefined) | undefined;
-  /** Extra dropped-span counts by reason, e.g. from forcing. */
-  extraDropped?: () => Record<string, number>;
+  /** Forcing's counters, when forcing is configured. */
+  forcing?: () => ForcingStats;
 }
 
 const EMA_ALPHA = 0.2;
@@ -104,7 +108,8 @@ export function createTracingMetrics(src: MetricsSources, latency: LatencyTracke
       const total = byResult.DROP + byResult.RECORD_ONLY + byResult.RECORD_AND_SAMPLE;
       const e = src.exportStats?.();
       const byReason: Record<string, number> = {};
-      for (const [k, v] of Object.entries({ ...(e?.dropped ?? {}), ...(src.extraDropped?.() ?? {}) })) {
+      const forcing = src.forcing?.();
+      for (const [k, v] of Object.entries({ ...(e?.dropped ?? {}), ...(forcing ? forcingDropped(forcing) : {}) })) {
         if (v > 0) byReason[k] = v;
       }
       const sampler = src.sampler();
@@ -134,6 +139,7 @@ export function createTracingMetrics(src: MetricsSources, latency: LatencyTracke
           },
         },
         sampler: { description: sampler.toString(), ...(ratio !== undefined ? { ratio } : {}), decisions: { ...byResult } },
+        ...(forcing ? { forcing } : {}),
       };
     },
   };

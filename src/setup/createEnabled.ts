@@ -3,7 +3,7 @@ import { baggageSpanProcessor, createBaggageManager, withStaticBaggage } from '.
 import type { ResolvedConfig } from '../config.js';
 import { installExitHooks } from '../exitHooks.js';
 import type { ExportPipeline } from '../export/index.js';
-import { forcingBufferFor, forcingDropped } from '../forcing/index.js';
+import { forcingBufferFor } from '../forcing/index.js';
 import { FastIdGenerator } from '../ids/fastIdGenerator.js';
 import { createInstrumentation } from '../instrumentation/instrumentation.js';
 import { setUpInstrumentations } from '../instrumentations/setUpInstrumentations.js';
@@ -34,7 +34,7 @@ export function createEnabled(config: ResolvedConfig, onShutdown: () => void): T
     new SpanCounters(),
     () => sampler,
     () => pipeline?.stats(),
-    forcing && (() => forcingDropped(forcing.stats())),
+    forcing && (() => forcing.stats()),
     control.current,
   );
   const exported = exportProcessor(config, metrics.latency.observer);

@@ -14,7 +14,7 @@ import {
   type SpanOptions,
   type Tracer,
 } from '@opentelemetry/api';
-import { isTracingSuppressed } from '@opentelemetry/core';
+import { isTracingSuppressed, type InstrumentationScope } from '@opentelemetry/core';
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { generateTraceId, type FastIdGenerator } from '../ids/fastIdGenerator.js';
 import { UnsampledSpan } from './unsampledSpan.js';
@@ -62,6 +62,7 @@ export interface ProvisionalSpanFactory {
     traceId: string,
     parent: SpanContext | undefined,
     result: SamplingResult,
+    scope?: InstrumentationScope,
   ): Span;
 }
 
@@ -82,10 +83,15 @@ export function withProvenance(result: SamplingResult, provenance: Attributes): 
  * only recording spans reach the SDK, which receives our decision and trace ID unchanged.
  */
 export class TracewiseTracer implements Tracer {
+  /** The SDK tracer's name/version/schemaUrl, for spans the forcing buffer records itself. */
+  private readonly scope: InstrumentationScope | undefined;
+
   constructor(
     private readonly sdk: Tracer,
     private readonly core: TracerCore,
-  ) {}
+  ) {
+    this.scope = (sdk as { instrumentationScope?: InstrumentationScope }).instrumentationScope;
+  }
 
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     if (ctx === undefined) ctx = contextApi.active();
@@ -114,7 +120,7 @@ export class TracewiseTracer implements Tracer {
     }
 
     if (result.decision === SamplingDecision.RECORD && core.forcing !== undefined) {
-      return core.forcing.startSpan(name, opts, ctx, traceId, hasParent ? parent : undefined, result);
+      return core.forcing.startSpan(name, opts, ctx, traceId, hasParent ? parent : undefined, result, this.scope);
     }
 
     if (!hasParent) core.ids.nextTraceId = traceId;

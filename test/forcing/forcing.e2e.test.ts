@@ -140,6 +140,22 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
     expect(snap.spans.started.byResult.RECORD_ONLY).toBe(8);
     expect(snap.spans.live.RECORD_ONLY).toBe(3); // the open roots
     expect(snap.spans.dropped.byReason).toEqual({ forcing_evicted: 3 }); // the third open trace too, for 'a'
+    expect(snap.forcing).toMatchObject({ evictedTraces: 3, evictedSpans: 3, bufferedTraces: 0, discardedSpans: 2 }); // 'a' and 'b', decided when 'a' ended
+  });
+
+  it('a forced span keeps the instrumentation scope of the tracer that started it', async () => {
+    const t = init({ sampler: { ratio: 0, forceErrors: true } });
+    const lib = trace.getTracer('some-library', '2.1.0');
+    t.instrumentation.withSpan('app', () => {
+      const s = lib.startSpan('library call');
+      s.setStatus({ code: SpanStatusCode.ERROR });
+      s.end();
+    });
+    await t.forceFlush();
+    const spans = await server.waitForSpans(2);
+    expect(byName(spans, 'library call').scope).toBe('some-library');
+    expect(byName(spans, 'app').scope).toBe('forcing');
+    expect(byName(spans, 'library call').attributes['tracewise.forced']).toBe('error');
   });
 });
 
