@@ -1,37 +1,18 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { context, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { initTracing, InvalidConfigError, type Tracing } from '../../src/index.js';
 import type { TracingConfig } from '../../src/config.js';
 import { withForcing } from '../../src/forcing/withForcing.js';
 import { forcingStatsOf } from '../../src/forcing/forcingStatsOf.js';
 import { headSampler } from '../../src/sampling/headSampler.js';
-import { startOtlpServer, type OtlpServer, type ReceivedSpan } from '../helpers/otlpServer.js';
+import type { ReceivedSpan } from '../helpers/otlpServer.js';
+import { spanNamed, tracingWithReceiver } from '../helpers/tracingWithReceiver.js';
 
-let server: OtlpServer;
-let tracing: Tracing | undefined;
+const fixture = tracingWithReceiver({ serviceName: 'forcing' });
 
-beforeAll(async () => {
-  server = await startOtlpServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await tracing?.shutdown();
-  tracing = undefined;
-  server.clear();
-});
+const init = (config: TracingConfig): Tracing => fixture.init(config);
 
-function init(config: TracingConfig): Tracing {
-  tracing = initTracing({ serviceName: 'forcing', endpoint: server.url, flushOnExit: false, logLevel: 'none', exportInterval: 50, ...config }, {});
-  return tracing;
-}
-
-const byName = (spans: ReceivedSpan[], name: string) => {
-  const s = spans.find((x) => x.name === name);
-  if (!s) throw new Error(`no span named ${name} among ${spans.map((x) => x.name).join(', ')}`);
-  return s;
-};
+const byName = spanNamed;
 
 const under = (span: Span) => trace.setSpan(context.active(), span);
 
@@ -53,9 +34,9 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
       });
     }).catch(() => {});
     await t.forceFlush();
-    const spans = await server.waitForSpans(5);
+    const spans = await fixture.server.waitForSpans(5);
     await settle();
-    expect(server.spans.map((s) => s.name).sort()).toEqual(['GET /orders/:id', 'auth', 'db.query', 'decode', 'load']);
+    expect(fixture.server.spans.map((s) => s.name).sort()).toEqual(['GET /orders/:id', 'auth', 'db.query', 'decode', 'load']);
     const root = byName(spans, 'GET /orders/:id');
     expect(root.parentSpanId).toBe('');
     expect(byName(spans, 'auth').parentSpanId).toBe(root.spanId);
@@ -81,9 +62,9 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
     });
     i.withSpan('quick', () => 1);
     await t.forceFlush();
-    const spans = await server.waitForSpans(2);
+    const spans = await fixture.server.waitForSpans(2);
     await settle();
-    expect(server.spans.map((s) => s.name).sort()).toEqual(['inside', 'slow']);
+    expect(fixture.server.spans.map((s) => s.name).sort()).toEqual(['inside', 'slow']);
     expect(byName(spans, 'slow').durationMs).toBeGreaterThanOrEqual(50);
     for (const s of spans) expect(s.attributes['tracewise.forced']).toBe('latency');
   });
@@ -95,7 +76,7 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
     expect(forcingStatsOf(sampler)).toMatchObject({ bufferedTraces: 0, discardedSpans: 0 });
     t.instrumentation.withSpan('sampled', () => t.instrumentation.startSpan('child').end());
     await t.forceFlush();
-    const spans = await server.waitForSpans(2);
+    const spans = await fixture.server.waitForSpans(2);
     for (const s of spans) {
       expect(s.attributes['tracewise.forced']).toBeUndefined();
       expect(s.attributes['tracewise.sampler']).toMatch(/HeadSampler/);
@@ -109,7 +90,7 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
     const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ tenant: { value: 'acme' }, secret: { value: 'x' } }));
     context.with(ctx, () => t.instrumentation.withSpan('failing', (span) => span.setStatus({ code: SpanStatusCode.ERROR })));
     await t.forceFlush();
-    const [s] = await server.waitForSpans(1);
+    const [s] = await fixture.server.waitForSpans(1);
     expect(s.attributes).toMatchObject({ 'baggage.tenant': 'acme', 'tracewise.forced': 'error' });
     expect(s.attributes['baggage.secret']).toBeUndefined();
   });
@@ -122,10 +103,9 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
     const plain = i.startSpan('also-never-ended');
     i.startSpan('other', { parent: under(plain) }).end();
     await settle();
-    expect(server.spans).toHaveLength(0);
+    expect(fixture.server.spans).toHaveLength(0);
     await t.shutdown();
-    tracing = undefined;
-    const spans = await server.waitForSpans(1);
+    const spans = await fixture.server.waitForSpans(1);
     await settle();
     expect(spans.map((s) => [s.name, s.attributes['tracewise.forced']])).toEqual([['call', 'predicate']]);
   });
@@ -152,7 +132,7 @@ describe('forcing through initTracing → OTLP/gRPC', () => {
       s.end();
     });
     await t.forceFlush();
-    const spans = await server.waitForSpans(2);
+    const spans = await fixture.server.waitForSpans(2);
     expect(byName(spans, 'library call').scope).toBe('some-library');
     expect(byName(spans, 'app').scope).toBe('forcing');
     expect(byName(spans, 'library call').attributes['tracewise.forced']).toBe('error');

@@ -1,33 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import { initTracing, type Tracing } from '../../src/index.js';
 import type { TracingConfig } from '../../src/config.js';
 import { withForcing } from '../../src/forcing/withForcing.js';
 import { adaptiveSampler, rateLimitingSampler } from '../../src/sampling/index.js';
-import { startOtlpServer, type OtlpServer, type ReceivedSpan } from '../helpers/otlpServer.js';
+import type { ReceivedSpan } from '../helpers/otlpServer.js';
+import { tracingWithReceiver } from '../helpers/tracingWithReceiver.js';
 
-let server: OtlpServer;
-let tracing: Tracing | undefined;
-
-beforeAll(async () => {
-  server = await startOtlpServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await tracing?.shutdown();
-  tracing = undefined;
-  server.clear();
-});
+const fixture = tracingWithReceiver({ serviceName: 'forcing' });
 
 const frozen = () => 0;
 const TRACES = 40;
 
 /** 40 traces of root + child; every 4th fails in its child. Returns the root trace IDs by outcome. */
 async function run(config: TracingConfig): Promise<{ spans: ReceivedSpan[]; failed: Set<string>; ok: Set<string> }> {
-  tracing = initTracing({ serviceName: 'forcing', endpoint: server.url, flushOnExit: false, logLevel: 'none', exportInterval: 50, ...config }, {});
+  const tracing = fixture.init(config);
   const i = tracing.instrumentation;
   const failed = new Set<string>();
   const ok = new Set<string>();
@@ -41,7 +29,7 @@ async function run(config: TracingConfig): Promise<{ spans: ReceivedSpan[]; fail
   }
   await tracing.forceFlush();
   await new Promise((r) => setTimeout(r, 200));
-  return { spans: [...server.spans], failed, ok };
+  return { spans: [...fixture.server.spans], failed, ok };
 }
 
 /** Per trace: both spans arrived; head-sampled ones carry th and no forced reason, forced ones the reverse. */
@@ -89,6 +77,6 @@ describe('forcing composed with the adaptive and rate-limiting samplers', () => 
     expect(sampledOk).toBeGreaterThan(0);
     expect(sampledOk).toBeLessThan(ok.size);
     expect([...kinds.values()].filter((k) => k === 'forced').length).toBeGreaterThan(0);
-    expect(tracing!.metrics.snapshot().sampler.ratio).toBe(0.5);
+    expect(fixture.tracing!.metrics.snapshot().sampler.ratio).toBe(0.5);
   });
 });

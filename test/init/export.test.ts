@@ -1,36 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { initTracing, type Tracing } from '../../src/index.js';
-import { startOtlpServer, type OtlpServer, type ReceivedSpan } from '../helpers/otlpServer.js';
+import { tracingWithReceiver, spanNamed } from '../helpers/tracingWithReceiver.js';
 
-let server: OtlpServer;
-let tracing: Tracing | undefined;
-
-beforeAll(async () => {
-  server = await startOtlpServer();
-});
-afterAll(async () => {
-  await server.stop();
-});
-afterEach(async () => {
-  await tracing?.shutdown();
-  tracing = undefined;
-  server.clear();
-});
-
-function init(extra: Parameters<typeof initTracing>[0] = {}): Tracing {
-  tracing = initTracing(
-    { serviceName: 'checkout', serviceVersion: '1.2.3', environment: 'test', endpoint: server.url, flushOnExit: false, logLevel: 'none', exportInterval: 50, ...extra },
-    {},
-  );
-  return tracing;
-}
-
-const byName = (spans: ReceivedSpan[], name: string) => {
-  const s = spans.find((x) => x.name === name);
-  if (!s) throw new Error(`no span named ${name} among ${spans.map((x) => x.name).join(', ')}`);
-  return s;
-};
+const fixture = tracingWithReceiver({ serviceName: 'checkout', serviceVersion: '1.2.3', environment: 'test' });
+const init = fixture.init;
+const byName = spanNamed;
 
 describe('initTracing → OTLP/gRPC', () => {
   it('delivers spans with their resource, kind, attributes and the deciding sampler', async () => {
@@ -38,7 +12,7 @@ describe('initTracing → OTLP/gRPC', () => {
     const span = t.instrumentation.startSpan('charge', { kind: SpanKind.SERVER, attributes: { 'order.id': 42 } });
     span.end();
     await t.forceFlush();
-    const [s] = await server.waitForSpans(1);
+    const [s] = await fixture.server.waitForSpans(1);
     expect(s.name).toBe('charge');
     expect(s.kind).toBe(2); // OTLP SPAN_KIND_SERVER
     expect(s.attributes['order.id']).toBe(42);
@@ -70,7 +44,7 @@ describe('initTracing → OTLP/gRPC', () => {
       });
     });
     await t.forceFlush();
-    const spans = await server.waitForSpans(4);
+    const spans = await fixture.server.waitForSpans(4);
     const parent = byName(spans, 'parent');
     const child = byName(spans, 'child');
     const grandchild = byName(spans, 'grandchild');
@@ -92,7 +66,7 @@ describe('initTracing → OTLP/gRPC', () => {
     b.end();
     a.end();
     await t.forceFlush();
-    const spans = await server.waitForSpans(2);
+    const spans = await fixture.server.waitForSpans(2);
     const sa = byName(spans, 'a');
     const sb = byName(spans, 'b');
     expect(sb.parentSpanId).toBe(sa.spanId);
@@ -106,7 +80,7 @@ describe('initTracing → OTLP/gRPC', () => {
     const boom = new TypeError('bad input');
     expect(() => t.instrumentation.withSpan('sync-fail', () => { throw boom; })).toThrow(boom);
     await t.forceFlush();
-    const spans = await server.waitForSpans(2);
+    const spans = await fixture.server.waitForSpans(2);
     expect(byName(spans, 'ok').status.code).toBe(0);
     const failed = byName(spans, 'sync-fail');
     expect(failed.status).toEqual({ code: 2, message: 'bad input' });
@@ -129,7 +103,7 @@ describe('initTracing → OTLP/gRPC', () => {
     // a non-Error rejection is still recorded
     await expect(t.instrumentation.withSpan('odd-fail', () => Promise.reject('plain string'))).rejects.toBe('plain string');
     await t.forceFlush();
-    const spans = await server.waitForSpans(3);
+    const spans = await fixture.server.waitForSpans(3);
     expect(byName(spans, 'async-ok').status.code).toBe(0);
     const failed = byName(spans, 'async-fail');
     expect(failed.status.code).toBe(SpanStatusCode.ERROR);
@@ -158,7 +132,7 @@ describe('initTracing → OTLP/gRPC', () => {
     t.instrumentation.recordError(span, new RangeError('too big'), { 'order.id': 'o-1' });
     span.end();
     await t.forceFlush();
-    const [s] = await server.waitForSpans(1);
+    const [s] = await fixture.server.waitForSpans(1);
     expect(s.status).toEqual({ code: 2, message: 'too big' });
     expect(s.attributes['order.id']).toBe('o-1');
     expect(s.events[0].attributes['exception.type']).toBe('RangeError');
@@ -171,9 +145,8 @@ describe('initTracing → OTLP/gRPC', () => {
     const p2 = t.shutdown();
     expect(p2).toBe(p1);
     await p1;
-    tracing = undefined;
-    expect(server.spans).toHaveLength(300);
-    expect(new Set(server.spans.map((s) => s.spanId)).size).toBe(300);
+    expect(fixture.server.spans).toHaveLength(300);
+    expect(new Set(fixture.server.spans.map((s) => s.spanId)).size).toBe(300);
     // after shutdown a new initTracing() builds a fresh instance
     const again = init();
     expect(again).not.toBe(t);
@@ -184,8 +157,8 @@ describe('initTracing → OTLP/gRPC', () => {
     const t = init({ headers: { 'x-api-key': 'secret-123' } });
     t.instrumentation.startSpan('with-headers').end();
     await t.forceFlush();
-    await server.waitForSpans(1);
-    expect(server.requests[0].metadata['x-api-key']).toBe('secret-123');
+    await fixture.server.waitForSpans(1);
+    expect(fixture.server.requests[0].metadata['x-api-key']).toBe('secret-123');
   });
 
   it('trace.getTracer() from the global API goes through tracewise (instrumentations get spans too)', async () => {
@@ -193,7 +166,7 @@ describe('initTracing → OTLP/gRPC', () => {
     const other = trace.getTracer('some-instrumentation', '1.0.0');
     t.instrumentation.withSpan('app', () => other.startSpan('lib').end());
     await t.forceFlush();
-    const spans = await server.waitForSpans(2);
+    const spans = await fixture.server.waitForSpans(2);
     const lib = byName(spans, 'lib');
     expect(lib.scope).toBe('some-instrumentation');
     expect(lib.parentSpanId).toBe(byName(spans, 'app').spanId);
