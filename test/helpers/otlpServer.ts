@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { createRequire } from 'node:module';
+import { protoFields } from './protoFields.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -184,34 +185,7 @@ export function decodeTraceRequest(buf: Buffer): ReceivedSpan[] {
  */
 export function spanKeys(buf: Buffer): string[] {
   const keys: string[] = [];
-  const varint = (pos: number): [number, number] => {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (pos >= buf.length) throw new Error('truncated varint');
-      const b = buf[pos++];
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) return [v, pos];
-      mul *= 128;
-    }
-  };
-  // Calls `onLen(field, start, end)` for each length-delimited field of [start, end).
-  const walk = (start: number, end: number, onLen: (field: number, s: number, e: number) => void) => {
-    let pos = start;
-    while (pos < end) {
-      const [tag, p1] = varint(pos);
-      const wire = tag & 7;
-      if (wire === 0) pos = varint(p1)[1];
-      else if (wire === 1) pos = p1 + 8;
-      else if (wire === 5) pos = p1 + 4;
-      else if (wire === 2) {
-        const [len, p2] = varint(p1);
-        if (p2 + len > end) throw new Error('truncated field');
-        onLen(Math.floor(tag / 8), p2, p2 + len);
-        pos = p2 + len;
-      } else throw new Error(`bad wire type ${wire}`);
-    }
-  };
+  const walk = (start: number, end: number, onLen: (field: number, s: number, e: number) => void) => protoFields(buf, start, end, onLen);
   walk(0, buf.length, (f, s, e) => {
     if (f !== 1) return;
     walk(s, e, (f2, s2, e2) => {
