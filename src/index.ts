@@ -18,6 +18,7 @@ export {
   fetchHeaders,
   grpcMetadata,
   mapCarrier,
+  environmentCarrier,
   messageAttributes,
   sqsMessageAttributes,
   b3Propagator,

@@ -24,4 +24,5 @@ export { httpMessage, type HttpMessageLike } from './carriers/httpMessage.js';
 export { fetchHeaders, type FetchHeadersLike } from './carriers/fetchHeaders.js';
 export { grpcMetadata, type GrpcMetadataLike } from './carriers/grpcMetadata.js';
 export { mapCarrier } from './carriers/mapCarrier.js';
+export { environmentCarrier, environmentName, type EnvironmentRecord } from './carriers/environmentCarrier.js';
 export { messageAttributes, sqsMessageAttributes, type AttributeRecord } from './carriers/messageAttributes.js';
