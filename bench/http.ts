@@ -183,6 +183,8 @@ lines.push(
     `autocannon in the parent, ${connections} connections, no pipelining, ${warmup} s warm-up then ${duration} s measured; the OTLP/gRPC ` +
     `receiver (test/helpers/otlpServer.ts, counting only) in a third process. ${rounds} rounds in rotating order; medians.`,
   '',
+  'req/s and latency depend on everything else the machine runs (see the load average and the per-round figures below); the service\'s own CPU time per request depends much less on it, and is the figure to compare across runs.',
+  '',
 );
 lines.push('| case | req/s | × no tracing | p50 ms | p99 ms | service CPU µs / request | spans exported / request |');
 lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
