@@ -111,6 +111,8 @@ interface Minute {
   minute: number;
   heapAfterGcMB: number;
   heapPeakMB: number;
+  /** Buffers (encoded batches live here, outside the JS heap), after GC. */
+  arrayBuffersMB: number;
   rssMB: number;
   created: number;
   exported: number;
@@ -176,6 +178,7 @@ async function outages(): Promise<void> {
       minute: m + 1,
       heapAfterGcMB: mem.heapUsed / MB,
       heapPeakMB: heapPeak / MB,
+      arrayBuffersMB: mem.arrayBuffers / MB,
       rssMB: mem.rss / MB,
       created,
       exported: snap.spans.exported,
@@ -240,9 +243,12 @@ const lines = [
   '',
   `Heap after a forced GC at the end of each minute's up phase${gc ? '' : ' (no --expose-gc: not collected first)'}: min ${Math.min(...heaps).toFixed(1)} MB, max ${Math.max(...heaps).toFixed(1)} MB, first ${heaps[0]?.toFixed(1)} MB, last ${heaps[heaps.length - 1]?.toFixed(1)} MB.`,
   '',
-  '| minute | heap after GC (MB) | heap peak (MB) | RSS (MB) | created | exported | dropped |',
-  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...minutesOut.map((m) => `| ${m.minute} | ${m.heapAfterGcMB.toFixed(1)} | ${m.heapPeakMB.toFixed(1)} | ${m.rssMB.toFixed(0)} | ${m.created} | ${m.exported} | ${m.dropped} |`),
+  '| minute | heap after GC (MB) | heap peak (MB) | array buffers (MB) | RSS (MB) | created | exported | dropped |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...minutesOut.map(
+    (m) =>
+      `| ${m.minute} | ${m.heapAfterGcMB.toFixed(1)} | ${m.heapPeakMB.toFixed(1)} | ${m.arrayBuffersMB.toFixed(1)} | ${m.rssMB.toFixed(0)} | ${m.created} | ${m.exported} | ${m.dropped} |`,
+  ),
   '',
 ];
 const report = lines.join('\n');
