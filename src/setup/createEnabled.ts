@@ -8,7 +8,7 @@ import { FastIdGenerator } from '../ids/fastIdGenerator.js';
 import { createInstrumentation } from '../instrumentation/instrumentation.js';
 import { setUpInstrumentations } from '../instrumentations/setUpInstrumentations.js';
 import { setUpMetrics } from '../metrics/setUpMetrics.js';
-import { countingProcessor, SpanCounters } from '../metrics/spanCounters.js';
+import { countingEnds, SpanCounters } from '../metrics/spanCounters.js';
 import { createPropagator } from '../propagation/index.js';
 import { buildResource } from '../resource.js';
 import { PreDecidedSampler } from '../tracer/preDecidedSampler.js';
@@ -56,10 +56,9 @@ export function createEnabled(config: ResolvedConfig, onShutdown: () => void): T
     idGenerator: ids,
     forceFlushTimeoutMillis: config.shutdownTimeout,
     spanProcessors: [
-      ...(core.counters ? [countingProcessor(core.counters)] : []),
       ...(baggageToAttributes ? [baggageToAttributes] : []),
       ...(forcing ? [forcing] : []),
-      exported.processor,
+      core.counters ? countingEnds(exported.processor, core.counters) : exported.processor,
       ...config.spanProcessors,
     ],
   });
