@@ -14,20 +14,26 @@ export interface BenchOptions {
   warmup?: number;
 }
 
+/** ns/op of one timed round of `iterations` calls. */
+function timedRound(fn: (i: number) => void, iterations: number): number {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn(i);
+  return Number(process.hrtime.bigint() - t0) / iterations;
+}
+
+function median(samples: number[]): number {
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
 export function measure(name: string, fn: (i: number) => void, opts: BenchOptions = {}): BenchResult {
   const iterations = opts.iterations ?? 100_000;
   const rounds = opts.rounds ?? 15;
   const warmup = opts.warmup ?? iterations;
   for (let i = 0; i < warmup; i++) fn(i);
   const samples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn(i);
-    const t1 = process.hrtime.bigint();
-    samples.push(Number(t1 - t0) / iterations);
-  }
-  samples.sort((a, b) => a - b);
-  return { name, nsPerOp: samples[Math.floor(samples.length / 2)] };
+  for (let r = 0; r < rounds; r++) samples.push(timedRound(fn, iterations));
+  return { name, nsPerOp: median(samples) };
 }
 
 /**
@@ -45,14 +51,10 @@ export async function measureAsync(name: string, fn: (i: number) => void, opts: 
   await settle();
   const samples: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn(i);
-    const t1 = process.hrtime.bigint();
-    samples.push(Number(t1 - t0) / iterations);
+    samples.push(timedRound(fn, iterations));
     await settle();
   }
-  samples.sort((a, b) => a - b);
-  return { name, nsPerOp: samples[Math.floor(samples.length / 2)] };
+  return { name, nsPerOp: median(samples) };
 }
 
 /** Prints results as a table with a ratio column against `baseline` (a result name). */
