@@ -250,7 +250,11 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     envString(env, 'OTEL_SERVICE_NAME') ??
     envResource['service.name'] ??
     'unknown_service:node';
-
+  // The head comes from OTEL_TRACES_SAMPLER only when code chose none (a forcing object without
+  // `head` or `ratio` chooses none); the variables are not even read otherwise.
+  const codeChoseHead =
+    c.samplingRate !== undefined ||
+    (samplerOption !== undefined && (isSampler(samplerOption) || samplerOption.head !== undefined || samplerOption.ratio !== undefined));
 
   return {
     serviceName,
@@ -260,9 +264,7 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     samplingRate: c.samplingRate as number | undefined,
     sampler: isSampler(samplerOption) ? samplerOption : undefined,
     forcing: isSampler(samplerOption) ? undefined : samplerOption,
-    // Code wins: the variables are read (and reported if bad) only when code chose nothing.
-    envSampler:
-      samplerOption === undefined && c.samplingRate === undefined ? samplerFromEnv(env) : undefined,
+    envSampler: codeChoseHead ? undefined : samplerFromEnv(env),
     export: resolveExportConfig(config, env),
     disabled: checkBool('disabled', c.disabled) ?? envBoolean(env, 'OTEL_SDK_DISABLED', false),
     logLevel,

@@ -43,6 +43,16 @@ describe('sampling through initTracing', () => {
     expect(recordedOf(tracing)).toBe(200);
   });
 
+  it('forcing without a head of its own takes the head from OTEL_TRACES_SAMPLER', () => {
+    tracing = initTracing({ ...base, sampler: { forceErrors: true } }, { OTEL_TRACES_SAMPLER: 'always_off' });
+    expect(String(tracing.sampler)).toMatch(/AlwaysOff/);
+    // dropped by the head, recorded provisionally by forcing
+    const span = tracing.instrumentation.startSpan('op');
+    expect(span.isRecording()).toBe(true);
+    expect(span.spanContext().traceFlags & 1).toBe(0);
+    span.end();
+  });
+
   it('setSampler swaps atomically; a foreign sampler is named on the spans it records', () => {
     tracing = initTracing({ ...base, samplingRate: 1 }, {});
     expect(recordedOf(tracing)).toBe(200);
