@@ -8,6 +8,10 @@
  *
  *   exported + dropped = created      exactly, and the collector's unique count = exported
  *
+ * With --spool, what is unsent at shutdown is kept on disk for the next process; the soak then
+ * starts a second tracing instance on the same spool, as a restarted service would, which delivers
+ * it (and the equation counts what, if anything, is still on disk).
+ *
  * and the heap must stay flat: it is sampled after a forced GC at the same point of every minute
  * (the end of the collector's up phase), and its peak is recorded throughout.
  *
@@ -212,15 +216,36 @@ const drainStart = performance.now();
 await tracing.shutdown();
 const drainMs = performance.now() - drainStart;
 const final = tracing.metrics.snapshot();
+// With a spool, what is unsent at shutdown stays on disk for the next process: start one (as a
+// restarted service would) and let it deliver the leftovers.
+const leftOnDisk = final.export?.spooledSpans ?? 0;
+let replay: typeof final | undefined;
+if (useSpool && leftOnDisk > 0) {
+  const next = initTracing(
+    { serviceName: 'soak', endpoint: `http://127.0.0.1:${port}`, flushOnExit: false, logLevel: 'error', instrumentations: false, shutdownTimeout: 120_000, spoolDirectory },
+    {},
+  );
+  const until = performance.now() + 120_000;
+  while (performance.now() < until) {
+    const s = next.metrics.snapshot();
+    if ((s.export?.spooledSpans ?? 0) === 0 && (s.export?.bufferedSpans ?? 0) === 0 && s.spans.exported + s.spans.dropped.total >= leftOnDisk) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await next.shutdown();
+  replay = next.metrics.snapshot();
+}
 const counts = await command('counts');
 // The collector exits without answering this one.
 exiting = true;
 collector.send({ cmd: 'exit' });
 
-const exported = final.spans.exported;
-const dropped = final.spans.dropped.total;
-const byReason = Object.entries(final.spans.dropped.byReason).filter(([, n]) => n > 0);
-const holds = exported + dropped === created;
+const exported = final.spans.exported + (replay?.spans.exported ?? 0);
+const dropped = final.spans.dropped.total + (replay?.spans.dropped.total ?? 0);
+const reasons: Record<string, number> = {};
+for (const snap of [final, replay]) for (const [r, n] of Object.entries(snap?.spans.dropped.byReason ?? {})) reasons[r] = (reasons[r] ?? 0) + n;
+const byReason = Object.entries(reasons).filter(([, n]) => n > 0);
+const stillOnDisk = replay ? (replay.export?.spooledSpans ?? 0) : leftOnDisk;
+const holds = exported + dropped + stillOnDisk === created;
 const deliveredMatches = counts.unique === exported;
 const heaps = minutesOut.map((m) => m.heapAfterGcMB);
 const lines = [
@@ -232,12 +257,13 @@ const lines = [
   '| --- | ---: |',
   `| created | ${created} (achieved ${(created / (generatedFor / 1000)).toFixed(0)} spans/s) |`,
   `| started (tracing.metrics) | ${final.spans.started.total} |`,
-  `| exported (collector accepted) | ${exported} |`,
+  `| exported (collector accepted) | ${exported}${replay ? ` (${final.spans.exported} + ${replay.spans.exported} from the spool by the next process)` : ''} |`,
   `| dropped, total | ${dropped} |`,
   ...byReason.map(([r, n]) => `| dropped: ${r} | ${n} |`),
+  ...(useSpool ? [`| on disk at shutdown / still on disk at the end | ${leftOnDisk} / ${stillOnDisk} |`] : []),
   `| collector: received / unique / duplicates / unknown | ${counts.received} / ${counts.unique} / ${counts.duplicates} / ${counts.foreign} |`,
   '',
-  `- exported + dropped = ${exported} + ${dropped} = ${exported + dropped}; created = ${created}: **${holds ? 'holds exactly' : `DOES NOT HOLD (off by ${created - exported - dropped})`}**`,
+  `- exported + dropped${useSpool ? ' + still on disk' : ''} = ${exported} + ${dropped}${useSpool ? ` + ${stillOnDisk}` : ''} = ${exported + dropped + stillOnDisk}; created = ${created}: **${holds ? 'holds exactly' : `DOES NOT HOLD (off by ${created - exported - dropped - stillOnDisk})`}**`,
   `- delivered (collector, unique) = ${counts.unique}; exported = ${exported}: **${deliveredMatches ? 'equal' : 'DIFFERENT'}**`,
   `- drain at the end (collector up, shutdown): ${(drainMs / 1000).toFixed(1)} s; export latency mean ${final.export?.latencyMs.average.toFixed(1)} ms, max ${final.export?.latencyMs.max.toFixed(0)} ms`,
   '',
