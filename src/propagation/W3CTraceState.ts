@@ -62,26 +62,28 @@ export class W3CTraceState implements TraceState {
 }
 
 /**
- * Drops whole entries until the list fits TRACESTATE_MAX_LENGTH (the spec's truncation order:
- * entries longer than TRACESTATE_LONG_ENTRY first, right-most first; then from the right). With
- * `keepFirst`, the left-most entry (the one just set) is never dropped.
+ * Drops whole entries until the list fits TRACESTATE_MAX_LENGTH, in the spec's truncation order:
+ * entries longer than TRACESTATE_LONG_ENTRY first, then from the right. Among the long ones, an
+ * entry that could never fit on its own (over the limit by itself) goes before any other, then the
+ * right-most: otherwise a 513-character entry would take a shorter one with it and leave nothing.
+ * With `keepFirst`, the left-most entry (the one just set) is never dropped.
  */
 function fit(entries: TraceStateEntry[], keepFirst: boolean): TraceStateEntry[] {
+  const size = (e: TraceStateEntry) => e[0].length + 1 + e[1].length;
   let length = entries.length - 1;
-  for (const [k, v] of entries) length += k.length + 1 + v.length;
+  for (const e of entries) length += size(e);
   if (length <= TRACESTATE_MAX_LENGTH) return entries;
   const out = entries.slice();
   const lowest = keepFirst ? 1 : 0;
+  const rightmost = (test: (e: TraceStateEntry) => boolean) => {
+    for (let i = out.length - 1; i >= lowest; i--) if (test(out[i])) return i;
+    return -1;
+  };
   while (length > TRACESTATE_MAX_LENGTH && out.length > lowest) {
-    let victim = out.length - 1;
-    for (let i = out.length - 1; i >= lowest; i--) {
-      if (out[i][0].length + 1 + out[i][1].length > TRACESTATE_LONG_ENTRY) {
-        victim = i;
-        break;
-      }
-    }
-    const [k, v] = out[victim];
-    length -= k.length + 1 + v.length + (out.length > 1 ? 1 : 0);
+    let victim = rightmost((e) => size(e) > TRACESTATE_MAX_LENGTH);
+    if (victim === -1) victim = rightmost((e) => size(e) > TRACESTATE_LONG_ENTRY);
+    if (victim === -1) victim = out.length - 1;
+    length -= size(out[victim]) + (out.length > 1 ? 1 : 0);
     out.splice(victim, 1);
   }
   return out;

@@ -359,3 +359,14 @@ describe('W3CTraceState mutations (the spec: modified keys move to the left)', (
     expect(coreFull.set('ot', `th:${'f'.repeat(40)}`)).toBe(coreFull);
   });
 });
+
+describe('truncation keeps what can fit', () => {
+  it('an entry over the limit by itself goes first, so a shorter long one survives', () => {
+    // Found by `npm run fuzz`: right-most-long-first dropped the 258-character entry, then the
+    // 513-character one, leaving nothing although the first fits on its own.
+    const huge = `${'k'.repeat(256)}= ${'v'.repeat(255)}`; // 513 characters
+    const long = `a=${'v'.repeat(256)}`; // 258 characters
+    const kept = W3CTraceState.fromHeader(`${huge},${long}`)?.serialize();
+    expect(kept).toBe(long);
+  });
+});

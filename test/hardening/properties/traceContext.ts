@@ -50,9 +50,17 @@ const tsValue = fc.oneof(
   fc.integer({ min: 250, max: 258 }).map((n) => 'v'.repeat(n)),
 );
 const entry = fc.tuple(fc.oneof({ weight: 5, arbitrary: simpleKey }, { weight: 2, arbitrary: tenantKey }, { weight: 1, arbitrary: longKey }), tsValue);
-// Short lists, and lists around the 32-member limit (fast-check's size bias rarely reaches those).
+// Short lists, a few entries around the 512-character limit (one may exceed it alone), and lists
+// around the 32-member limit: fast-check's size bias rarely reaches those by itself.
 const entries = fc.oneof(
   fc.uniqueArray(entry, { selector: ([k]) => k, maxLength: 8 }),
+  fc.uniqueArray(
+    fc.oneof(
+      fc.constant<[string, string]>(['k'.repeat(256), 'v'.repeat(256)]), // 513 characters: over the limit alone
+      fc.tuple(simpleKey, fc.integer({ min: 100, max: 256 }).map((n) => 'v'.repeat(n))),
+    ),
+    { selector: ([k]) => k, minLength: 2, maxLength: 4 },
+  ),
   fc.uniqueArray(fc.tuple(simpleKey, fc.string({ unit: valueChar, minLength: 1, maxLength: 3 }).filter((v) => !v.endsWith(' '))), {
     selector: ([k]) => k,
     minLength: 30,
