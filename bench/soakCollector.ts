@@ -12,7 +12,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { EventEmitter } from 'node:events';
 import type { ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
-import { TRACE_EXPORT_PATH } from '../test/helpers/otlpServer.js';
+import { TRACE_SERVICE_DEFINITION } from '../test/helpers/otlpServer.js';
 import { protoFields } from '../test/helpers/protoFields.js';
 
 let seen = new Uint8Array(1 << 20);
@@ -54,18 +54,6 @@ function countSpans(buf: Buffer): void {
   });
 }
 
-const definition: grpc.ServiceDefinition = {
-  Export: {
-    path: TRACE_EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (b: Buffer) => b,
-    requestDeserialize: (b: Buffer) => b,
-    responseSerialize: (b: Buffer) => b,
-    responseDeserialize: (b: Buffer) => b,
-    originalName: 'export',
-  },
-};
 const EMPTY = Buffer.alloc(0); // an empty ExportTraceServiceResponse
 
 let server: grpc.Server | undefined;
@@ -74,7 +62,7 @@ let port = 0;
 async function start(): Promise<void> {
   if (server) return;
   const s = new grpc.Server();
-  s.addService(definition, {
+  s.addService(TRACE_SERVICE_DEFINITION, {
     Export: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       try {
         countSpans(call.request);

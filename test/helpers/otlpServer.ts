@@ -15,6 +15,20 @@ const proto = root.opentelemetry.proto.collector.trace.v1;
 
 export const TRACE_EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
+/** The OTLP trace Export method with raw bytes in and out (requests are decoded by hand). */
+export const TRACE_SERVICE_DEFINITION: grpc.ServiceDefinition = {
+  Export: {
+    path: TRACE_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (b: Buffer) => b,
+    requestDeserialize: (b: Buffer) => b,
+    responseSerialize: (b: Buffer) => b,
+    responseDeserialize: (b: Buffer) => b,
+    originalName: 'export',
+  },
+};
+
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [k: string]: AttrValue };
 
 export interface ReceivedSpan {
@@ -325,23 +339,11 @@ export async function startOtlpServer(opts: OtlpServerOptions = {}): Promise<Otl
     } else answer();
   };
 
-  const definition: grpc.ServiceDefinition = {
-    Export: {
-      path: TRACE_EXPORT_PATH,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (b: Buffer) => b,
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-      originalName: 'export',
-    },
-  };
 
   const start = async () => {
     if (server) return;
     const s = new grpc.Server();
-    s.addService(definition, { Export: handler });
+    s.addService(TRACE_SERVICE_DEFINITION, { Export: handler });
     const credentials = opts.tls
       ? grpc.ServerCredentials.createSsl(opts.tls.ca ?? null, [{ private_key: opts.tls.key, cert_chain: opts.tls.cert }], !!opts.tls.ca)
       : grpc.ServerCredentials.createInsecure();
