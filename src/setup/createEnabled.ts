@@ -12,7 +12,8 @@ import { countingEnds, SpanCounters } from '../metrics/spanCounters.js';
 import { createPropagator } from '../propagation/index.js';
 import { buildResource } from '../resource.js';
 import { PreDecidedSampler } from '../tracer/preDecidedSampler.js';
-import { SAMPLER_ATTRIBUTE, type TracerCore } from '../tracer/tracewiseTracer.js';
+import { ATTR_TRACEWISE_SAMPLER } from '../sampling/attributes.js';
+import type { TracerCore } from '../tracer/tracewiseTracer.js';
 import { TracewiseTracerProvider } from '../tracer/tracewiseTracerProvider.js';
 import type { Tracing } from '../tracing.js';
 import { withTimeout } from '../withTimeout.js';
@@ -45,7 +46,7 @@ export function createEnabled(config: ResolvedConfig, onShutdown: () => void): T
     sampler,
     ids,
     preDecided: new PreDecidedSampler(() => sampler),
-    provenance: { [SAMPLER_ATTRIBUTE]: sampler.toString() },
+    provenance: { [ATTR_TRACEWISE_SAMPLER]: sampler.toString() },
     forcing,
     counters: config.metrics ? metrics.counters : undefined,
   };
@@ -104,7 +105,7 @@ export function createEnabled(config: ResolvedConfig, onShutdown: () => void): T
     setSampler(next) {
       control.set(checkNewSampler(next));
       // Names a foreign sampler on the spans it records (tracewise samplers name themselves).
-      core.provenance = { [SAMPLER_ATTRIBUTE]: next.toString() };
+      core.provenance = { [ATTR_TRACEWISE_SAMPLER]: next.toString() };
     },
     boostSampling(options) {
       const [boost, durationMs] = toBoost(options);

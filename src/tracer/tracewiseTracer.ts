@@ -22,8 +22,6 @@ import type { SpanCounters } from '../metrics/spanCounters.js';
 import { ATTR_TRACEWISE_SAMPLER } from '../sampling/attributes.js';
 import type { PreDecidedSampler } from './preDecidedSampler.js';
 
-/** The attribute naming the sampler that decided; samplers of src/sampling set it themselves. */
-export const SAMPLER_ATTRIBUTE = ATTR_TRACEWISE_SAMPLER;
 
 const SUPPRESSED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -72,7 +70,7 @@ export function withProvenance(result: SamplingResult, provenance: Attributes): 
   if (attrs === undefined) {
     return { decision: result.decision, attributes: provenance, traceState: result.traceState };
   }
-  if (attrs[SAMPLER_ATTRIBUTE] !== undefined) return result;
+  if (attrs[ATTR_TRACEWISE_SAMPLER] !== undefined) return result;
   return { decision: result.decision, attributes: { ...provenance, ...attrs }, traceState: result.traceState };
 }
 
