@@ -5,13 +5,27 @@ export interface Batch {
   spans: number;
   /** Set when the batch was read back from the spool: the file is deleted once the batch settles. */
   spoolFile?: string;
+  /**
+   * Set while `bytes` is a view of a buffer from the pipeline's buffer pool: the whole buffer
+   * (its capacity, not the view's length) is what the batch holds, and it may go back to the
+   * pool once nothing can read it.
+   */
+  pooled?: boolean;
+  /** Set once the batch was handed to a transport, which may read it until it answers. */
+  sent?: boolean;
+}
+
+/** The memory a batch really holds: its pooled buffer's capacity, else its bytes. */
+export function footprint(b: Batch): number {
+  return b.pooled ? b.bytes.buffer.byteLength : b.bytes.byteLength;
 }
 
 /**
  * Memory accounting for encoded batches: a FIFO of batches waiting to be sent, plus totals of
  * everything held in memory (queued and in flight). The budget is in bytes, not spans, because
  * bytes are what a process runs out of; the pipeline evicts the oldest queued batches to stay
- * within it.
+ * within it. Counted per batch is its `footprint` (a pooled buffer's whole capacity); memory kept
+ * idle for reuse (`idleBytes`) counts against the same budget.
  */
 export interface ByteBuffer {
   readonly maxBytes: number;
@@ -36,11 +50,11 @@ export interface ByteBuffer {
   takeAll(): Batch[];
   /** The queued batches, oldest first, left in place. */
   queuedBatches(): readonly Batch[];
-  /** Whether `bytes` more would exceed the budget. */
+  /** Whether `bytes` more would exceed the budget (held + idle + bytes > maxBytes). */
   wouldOverflow(bytes: number): boolean;
 }
 
-export function createByteBuffer(maxBytes: number): ByteBuffer {
+export function createByteBuffer(maxBytes: number, idleBytes: () => number = () => 0): ByteBuffer {
   // Retries are put back at the head, and new batches at the tail; both ends are served from the
   // head. The queue holds at most maxBytes / batch size entries (a few thousand), so plain array
   // operations are cheap enough and keep this obvious.
@@ -59,11 +73,11 @@ export function createByteBuffer(maxBytes: number): ByteBuffer {
       return queue.length;
     },
     hold(b) {
-      heldBytes += b.bytes.byteLength;
+      heldBytes += footprint(b);
       heldSpans += b.spans;
     },
     release(b) {
-      heldBytes -= b.bytes.byteLength;
+      heldBytes -= footprint(b);
       heldSpans -= b.spans;
     },
     enqueue(b) {
@@ -88,7 +102,7 @@ export function createByteBuffer(maxBytes: number): ByteBuffer {
       return queue;
     },
     wouldOverflow(bytes) {
-      return heldBytes + bytes > maxBytes;
+      return heldBytes + idleBytes() + bytes > maxBytes;
     },
   };
 }

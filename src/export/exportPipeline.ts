@@ -2,7 +2,8 @@ import { context, diag, ROOT_CONTEXT, TraceFlags, type Context } from '@opentele
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createBackoff } from './backoff.js';
-import { createByteBuffer, type Batch } from './byteBuffer.js';
+import { createBufferPool } from './bufferPool.js';
+import { createByteBuffer, footprint, type Batch } from './byteBuffer.js';
 import { resolveExportOptions, type ExportPipelineOptions } from './exportPipelineOptions.js';
 import { createStatsRecorder, type ExportStats } from './exportStats.js';
 import { createGrpcTransport } from './grpcTransport.js';
@@ -30,6 +31,14 @@ const quiet = <T>(fn: () => T): T => context.with(QUIET, fn);
 /** Bytes on their way to the spool, on top of the memory budget; beyond it, eviction drops. */
 const SPOOL_BACKLOG_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Idle pooled memory at most, and at most this share of the budget: enough for the buffers
+ * coming back from a few deliveries or evictions to be taken by the next batches, not enough to
+ * keep much memory idle once traffic calms down.
+ */
+const MAX_IDLE_BYTES = 4 * 1024 * 1024;
+const IDLE_SHARE_SHIFT = 3; // 1/8
+
 const warned = new Set<string>();
 function warnOnce(key: string, message: string): void {
   if (warned.has(key)) return;
@@ -50,7 +59,8 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   // Collector-provided text is logged: never with our own credentials in it.
   const redact = secretRedactor(o.headers);
   const transport = o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o);
-  const buffer = createByteBuffer(o.maxBufferBytes);
+  const pool = createBufferPool(Math.min(MAX_IDLE_BYTES, o.maxBufferBytes >> IDLE_SHARE_SHIFT));
+  const buffer = createByteBuffer(o.maxBufferBytes, () => pool.idleBytes);
   const waiters = createSettleWaiters<Batch>();
   const inFlight = new Map<Batch, AbortController>();
   const spooling = new Set<Batch>();
@@ -86,18 +96,12 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
 
   // ---- the memory budget ----
 
-  const admit = (b: Batch) => {
+  const admit = (encoded: Batch) => {
     // Encoded after shutdown's deadline (resource attributes were slow): nothing will send it.
-    if (state === 'closed') return displace(b, true);
-    const size = b.bytes.byteLength;
-    while (buffer.wouldOverflow(size)) {
-      const oldest = buffer.evictOldest();
-      if (!oldest) break;
-      buffer.release(oldest);
-      displace(oldest, false);
-    }
-    // Still no room: everything held is in flight. The new batch is the one that cannot stay.
-    if (buffer.wouldOverflow(size)) displace(b, false);
+    if (state === 'closed') return displace(encoded, true);
+    const b = place(encoded);
+    // No room: everything held is in flight. The new batch is the one that cannot stay.
+    if (!b) displace(encoded, false);
     else {
       buffer.hold(b);
       buffer.enqueue(b);
@@ -106,26 +110,68 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
     pump();
   };
 
+  /**
+   * The batch copied into pooled memory within the budget (the serializer's buffer is left to
+   * die young): an idle buffer that fits, else a new one, making room by letting idle buffers
+   * go and then evicting the oldest queued batches, whose memory may come back to the pool and
+   * fit. Undefined when even the bare batch does not fit.
+   */
+  const place = (b: Batch): Batch | undefined => {
+    const size = b.bytes.byteLength;
+    for (;;) {
+      const reused = pool.reuse(b.bytes);
+      if (reused) return { bytes: reused, spans: b.spans, pooled: true };
+      if (!buffer.wouldOverflow(pool.capacityFor(size))) return { bytes: pool.allocate(b.bytes), spans: b.spans, pooled: true };
+      if (pool.discardOne() > 0) continue;
+      const oldest = buffer.evictOldest();
+      if (!oldest) break;
+      buffer.release(oldest);
+      displace(oldest, false);
+    }
+    // A batch near the whole budget fits only without headroom: held as an exact copy (the
+    // serializer may have over-reserved), so that the budget counts what is really held.
+    return buffer.wouldOverflow(size) ? undefined : { bytes: b.bytes.slice(), spans: b.spans };
+  };
+
+  /**
+   * Gives the memory of a batch that left the pipeline to the pool, if nothing can read it any
+   * more: a batch never handed to a transport (evicted, or written to the spool), or one
+   * delivered by a transport that is done with a body once the collector said OK. A batch that
+   * failed may still be in a transport's hands (a call waiting for a connection, zlib), and one
+   * read back from the spool is not pooled memory. Call after the batch's bytes were released.
+   */
+  const recycle = (b: Batch, delivered: boolean) => {
+    if (!b.pooled || state === 'closed') return;
+    if (b.sent && !(delivered && transport.releasesBodyOnSuccess)) return;
+    // Only once: the same memory must never back two batches.
+    b.pooled = false;
+    if (!buffer.wouldOverflow(b.bytes.buffer.byteLength)) pool.give(b.bytes);
+  };
+
   /** A batch leaves memory undelivered: to the spool if there is one (and room), else dropped. */
   const displace = (b: Batch, atShutdown: boolean) => {
     if (b.spoolFile) {
       spool!.unload(b.spoolFile); // still on disk, read again later
       return waiters.settle(b);
     }
-    if (spool && (atShutdown || spoolingBytes + b.bytes.byteLength <= SPOOL_BACKLOG_BYTES)) {
+    const size = footprint(b);
+    if (spool && (atShutdown || spoolingBytes + size <= SPOOL_BACKLOG_BYTES)) {
       spooling.add(b);
-      spoolingBytes += b.bytes.byteLength;
+      spoolingBytes += size;
       spoolingSpans += b.spans;
       void quiet(() => spool.write(b)).then(() => {
         spooling.delete(b);
-        spoolingBytes -= b.bytes.byteLength;
+        spoolingBytes -= size;
         spoolingSpans -= b.spans;
+        // The write is done (the file holds its own copy): the memory is free again.
+        recycle(b, false);
         waiters.settle(b);
         levels();
       });
       return;
     }
     rec.dropped(b.spans, atShutdown ? 'shutdown' : 'buffer_full');
+    recycle(b, false);
     waiters.settle(b);
   };
 
@@ -158,6 +204,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const send = (b: Batch) => {
     const ac = new AbortController();
     inFlight.set(b, ac);
+    b.sent = true;
     const t0 = performance.now();
     quiet(() =>
       transport.send(b.bytes, o.exportTimeout, ac.signal).then((out) => onOutcome(b, out, performance.now() - t0)),
@@ -173,7 +220,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
         rec.dropped(rejected, 'partial_success');
         warnOnce('partial', `the collector rejected spans (partial success): ${redact(out.errorMessage ?? '')}`);
       }
-      finish(b);
+      finish(b, true);
       backoff.succeeded();
     } else {
       rec.failed(b.spans, out.failure, out.retryable, ms);
@@ -191,15 +238,16 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
       } else {
         rec.dropped(b.spans, 'non_retryable');
         warnOnce(`fail:${out.failure}`, `export failed and will not be retried: ${redact(out.message)}`);
-        finish(b);
+        finish(b, false);
       }
     }
     levels();
     pump();
   };
 
-  const finish = (b: Batch) => {
+  const finish = (b: Batch, delivered: boolean) => {
     buffer.release(b);
+    recycle(b, delivered);
     if (b.spoolFile) void quiet(() => spool!.remove(b.spoolFile!));
     waiters.settle(b);
   };
@@ -248,6 +296,7 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
     const reserve = spool ? Math.min(2000, o.flushTimeout / 4) : 0;
     await waiters.wait(unsettled(), deadline - reserve);
     state = 'closed';
+    pool.clear(); // nothing is admitted any more: let the idle memory go
     backoff.cancel();
     const left = [...inFlight.keys(), ...buffer.takeAll()];
     for (const ac of inFlight.values()) ac.abort();

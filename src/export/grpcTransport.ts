@@ -95,6 +95,9 @@ export function createGrpcTransport(o: ResolvedExportOptions): Transport {
   };
 
   return {
+    // The collector answers OK only after receiving the whole message, and grpc-js reads `body`
+    // (to frame, or to compress it) before sending: by then every read of it is done.
+    releasesBodyOnSuccess: true,
     send(body, timeoutMs, signal) {
       return afterSetup(setup, (s) => {
         if (closed) return Promise.resolve(setupFailure(new Error('transport closed')));

@@ -120,6 +120,9 @@ export function createHttpTransport(o: ResolvedExportOptions): Transport {
     });
 
   return {
+    // With gzip only zlib reads `body`, before the request starts. Without, the socket writes from
+    // it, and a server may answer before reading the whole request while a write is pending.
+    releasesBodyOnSuccess: o.compression === 'gzip',
     send(body, timeoutMs, signal) {
       return afterSetup(setup, async (s) => post(s, o.compression === 'gzip' ? await gzip(body) : body, timeoutMs, signal));
     },

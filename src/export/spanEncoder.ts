@@ -49,9 +49,8 @@ export function createSpanEncoder(o: SpanEncoderOptions): SpanEncoder {
       encode(spans.slice(half), true);
       return;
     }
-    // The serializer sizes its buffer by estimate: if it over-reserved, copy, so that the
-    // memory budget counts the memory really held.
-    if (bytes.buffer.byteLength > bytes.byteLength + (bytes.byteLength >> 3) + 4096) bytes = bytes.slice();
+    // The serializer's buffer may be over-reserved: the pipeline copies what it keeps (into
+    // pooled memory), so this allocation dies young.
     o.onBatch({ bytes, spans: spans.length });
   };
 
