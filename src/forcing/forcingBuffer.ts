@@ -317,6 +317,7 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
   }
 
   private matches(span: ProvisionalSpan, predicate: (span: ReadableSpan) => boolean): boolean {
+    span.resolveDeferred();
     try {
       return !!predicate(span);
     } catch (err) {

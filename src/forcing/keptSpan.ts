@@ -12,6 +12,7 @@ import type { ProvisionalSpan } from './provisionalSpan.js';
  * `th` and its attributes name the reason, so backends do not extrapolate it.
  */
 export function keptSpan(span: ProvisionalSpan, reason: ForcedReason): ReadableSpan {
+  span.resolveDeferred();
   const c = span.spanContext();
   const context: SpanContext = {
     traceId: c.traceId,

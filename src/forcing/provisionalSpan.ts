@@ -51,6 +51,15 @@ const NO_EVENTS: TimedEvent[] = Object.freeze([]) as unknown as TimedEvent[];
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * Attributes an instrumentation can compute after the fact (from objects it still holds), so
+ * that a span nobody looks at never pays for them. Asked at most once, when the span is kept or
+ * shown to `forceWhen`; what it returns is recorded as by setAttributes().
+ */
+export interface DeferredAttributes {
+  deferredAttributes(): Attributes;
+}
+
 /** Whether `span` is a provisional span (also across ESM/CJS copies of tracewise). */
 export function isProvisional(span: Span | undefined): span is ProvisionalSpan {
   return span !== undefined && (span as unknown as Record<symbol, unknown>)[PROVISIONAL] === true;
@@ -82,6 +91,8 @@ export class ProvisionalSpan implements Span, ReadableSpan {
   bytes: number;
   /** The next ended span of the same LocalTrace (the buffer's list). */
   next: ProvisionalSpan | undefined = undefined;
+  /** See deferAttributes(). */
+  deferred: DeferredAttributes | undefined = undefined;
   private context: SpanContext | undefined = undefined;
   private readonly traceState: TraceState | undefined;
 
@@ -189,6 +200,34 @@ export class ProvisionalSpan implements Span, ReadableSpan {
     rare.status = typeof status.message === 'string' ? { code: status.code, message: status.message } : { code: status.code };
     this.trace.owner.onError(this.trace);
     return this;
+  }
+
+  /**
+   * Records `source.deferredAttributes()` only if the span is kept or shown to `forceWhen`.
+   * Why: most provisional spans are discarded; an HTTP server span's response-side attributes
+   * (peer, client, user agent, protocol...) cost more to build and store than the rest of it.
+   * Not counted against the buffer's byte cap until computed. Call before end().
+   */
+  deferAttributes(source: DeferredAttributes): this {
+    if (this.writable()) {
+      this.resolveDeferred();
+      this.deferred = source;
+    }
+    return this;
+  }
+
+  /** Records the deferred attributes, if any (a throwing source records nothing). */
+  resolveDeferred(): void {
+    const source = this.deferred;
+    if (source === undefined) return;
+    this.deferred = undefined;
+    let attributes: Attributes;
+    try {
+      attributes = source.deferredAttributes();
+    } catch {
+      return;
+    }
+    putAttributes(this, attributes);
   }
 
   updateName(name: string): this {

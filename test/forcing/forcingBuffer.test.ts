@@ -3,6 +3,7 @@ import { diag, DiagLogLevel, ROOT_CONTEXT, SpanStatusCode, trace, TraceFlags, ty
 import { TraceState } from '@opentelemetry/core';
 import { AlwaysOnSampler, SamplingDecision, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace-base';
 import { FORCED_ATTRIBUTE } from '../../src/forcing/forcedReason.js';
+import { isProvisional, type ProvisionalSpan } from '../../src/forcing/provisionalSpan.js';
 import { forcingHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -193,6 +194,23 @@ describe('forcing: what is kept', () => {
     expect(exported()).toHaveLength(2);
     expect(s.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(s.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+  });
+});
+
+describe('forcing: deferred attributes', () => {
+  it('are computed only for spans that are kept, once, and exported with them', () => {
+    const { start, exported } = use(forcingHarness({ forceErrors: true }));
+    let calls = 0;
+    const source = { deferredAttributes: () => (calls++, { 'late.attr': 'computed' }) };
+    for (const fail of [false, true, false]) {
+      const span = start(fail ? 'failing' : 'ok', undefined, { attributes: { early: 1 } });
+      expect(isProvisional(span)).toBe(true);
+      (span as ProvisionalSpan).deferAttributes(source);
+      if (fail) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    expect(calls).toBe(1);
+    expect(exported().map((s) => [s.name, s.attributes])).toEqual([['failing', { early: 1, 'late.attr': 'computed', [FORCED_ATTRIBUTE]: 'error' }]]);
   });
 });
 
