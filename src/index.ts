@@ -10,6 +10,11 @@ export { defaultInstrumentations } from './instrumentations/defaultInstrumentati
 export { DEFAULT_IGNORE_ROUTES, type IgnoreRoute } from './instrumentations/ignoreRoutes.js';
 export { setHttpRoute } from './instrumentations/setHttpRoute.js';
 export {
+  HttpServerInstrumentation,
+  HTTP_SERVER_INSTRUMENTATION,
+  type HttpServerInstrumentationConfig,
+} from './instrumentations/httpServer/httpServerInstrumentation.js';
+export {
   createPropagator,
   injectInto,
   extractFrom,

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Instrumentation as OTelInstrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { HTTP_SERVER_INSTRUMENTATION } from './httpServer/httpServerInstrumentation.js';
 import { ignoreRoutesHook, type IgnoreRoute } from './ignoreRoutes.js';
 
-const HTTP_INSTRUMENTATION = '@opentelemetry/instrumentation-http';
+/** Instrumentations that trace incoming HTTP requests and take an `ignoreIncomingRequestHook`. */
+const HTTP_SERVER_INSTRUMENTATIONS = new Set(['@opentelemetry/instrumentation-http', HTTP_SERVER_INSTRUMENTATION]);
 
 type IncomingHook = (req: IncomingMessage) => boolean;
 
@@ -17,7 +19,7 @@ const ownHooks = new WeakMap<object, IncomingHook | undefined>();
 export function applyIgnoreRoutes(instrumentations: readonly OTelInstrumentation[], routes: readonly IgnoreRoute[]): void {
   const ours = ignoreRoutesHook(routes);
   for (const i of instrumentations) {
-    if (i.instrumentationName !== HTTP_INSTRUMENTATION) continue;
+    if (!HTTP_SERVER_INSTRUMENTATIONS.has(i.instrumentationName)) continue;
     const inst = i as OTelInstrumentation<InstrumentationConfig & { ignoreIncomingRequestHook?: IncomingHook }>;
     const config = inst.getConfig();
     if (!ownHooks.has(inst)) ownHooks.set(inst, config.ignoreIncomingRequestHook);

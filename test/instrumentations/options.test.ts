@@ -74,7 +74,7 @@ describe('instrumentations and ignoreRoutes options', () => {
       expect(resolveConfig({}, { TRACEWISE_IGNORE_ROUTES: '/ok,bad' }).ignoreRoutes).toEqual(['/ok']);
       expect(resolveConfig({}, { TRACEWISE_IGNORE_ROUTES: '/ok,bad' }).ignoreRoutes).toEqual(['/ok']);
       const built = instrumentationsByName(['http', 'express', 'no-such-thing', 'also-missing']);
-      expect(built.map((i) => i.instrumentationName)).toEqual(['@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-express']);
+      expect(built.map((i) => i.instrumentationName)).toEqual(['tracewise/http-server', '@opentelemetry/instrumentation-http', '@opentelemetry/instrumentation-express']);
       for (const i of built) i.disable();
     } finally {
       diag.disable();

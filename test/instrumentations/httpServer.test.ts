@@ -1,0 +1,265 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import http from 'node:http';
+import https from 'node:https';
+import { Socket, type AddressInfo } from 'node:net';
+import { trace } from '@opentelemetry/api';
+import { HttpServerInstrumentation, setHttpRoute, type HttpServerInstrumentationConfig } from '../../src/index.js';
+import { tracingWithReceiver } from '../helpers/tracingWithReceiver.js';
+import type { ReceivedSpan } from '../helpers/otlpServer.js';
+import { makeTlsFiles, type TlsFiles } from '../export/tlsFixtures.js';
+
+/**
+ * tracewise's own SERVER-span instrumentation on real loopback servers: semantic-convention
+ * attributes, parent from traceparent, context inside request/response events, errors, aborted
+ * requests, hooks, https, and error forcing keeping only the failing request.
+ */
+const fx = tracingWithReceiver();
+const SERVER = 2;
+const tracer = () => trace.getTracer('handler');
+
+/** The app: every route of the tests, each doing what its name says. */
+const handler: http.RequestListener = (req, res) => {
+  const path = (req.url ?? '').split('?')[0];
+  if (path.startsWith('/orders/')) {
+    setHttpRoute('/orders/:id');
+    res.writeHead(path.endsWith('/99') ? 503 : 200).end('order');
+  } else if (path === '/body') {
+    // events of the request come from the connection's parser: they must still see the span
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d));
+    req.on('end', () => {
+      tracer().startSpan('parse body').end();
+      res.on('finish', () => tracer().startSpan('after finish').end());
+      res.end(`got ${body.length}`);
+    });
+  } else if (path === '/hang') {
+    req.socket.setTimeout(0); // answered never: the client goes away
+  } else if (path === '/missing') {
+    res.writeHead(404).end();
+  } else {
+    res.end('ok');
+  }
+};
+
+let server: http.Server;
+let url: string;
+beforeAll(async () => {
+  server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+function send(path: string, options: http.RequestOptions & { body?: string } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${path}`, options, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+function init(config: HttpServerInstrumentationConfig = {}, extra: Parameters<typeof fx.init>[0] = {}) {
+  return fx.init({ instrumentations: [new HttpServerInstrumentation(config)], ...extra });
+}
+
+async function received(t: ReturnType<typeof init>, n: number): Promise<ReceivedSpan[]> {
+  await t.forceFlush();
+  return fx.server.waitForSpans(n);
+}
+
+describe('HttpServerInstrumentation', () => {
+  it('names the span after the route and sets the HTTP semantic-convention attributes', async () => {
+    const t = init();
+    expect(await send('/orders/17?page=2&sig=s3cret', { headers: { 'user-agent': 'tw-test/1', host: 'shop.example:8443' } })).toBe(200);
+    const [span] = await received(t, 1);
+    expect(span.name).toBe('GET /orders/:id');
+    expect(span.kind).toBe(SERVER);
+    expect(span.scope).toBe('tracewise/http-server');
+    expect(span.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'url.path': '/orders/17',
+      'url.query': 'page=2&sig=REDACTED',
+      'url.scheme': 'http',
+      'server.address': 'shop.example',
+      'server.port': 8443,
+      'http.route': '/orders/:id',
+      'http.response.status_code': 200,
+      'network.protocol.version': '1.1',
+      'network.peer.address': '127.0.0.1',
+      'client.address': '127.0.0.1',
+      'user_agent.original': 'tw-test/1',
+    });
+    expect(span.status.code).toBe(0);
+    expect(JSON.stringify(span, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('s3cret');
+  });
+
+  it('continues the caller’s trace from traceparent, and reports X-Forwarded-For as the client', async () => {
+    const t = init();
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    await send('/plain', { headers: { TraceParent: `00-${traceId}-00f067aa0ba902b7-01`, 'x-forwarded-for': '203.0.113.9:1234, 10.0.0.1' } });
+    const [span] = await received(t, 1);
+    expect(span.traceId).toBe(traceId);
+    expect(span.parentSpanId).toBe('00f067aa0ba902b7');
+    expect(span.name).toBe('GET'); // no route known: the method alone
+    expect(span.attributes['client.address']).toBe('203.0.113.9');
+  });
+
+  it('runs the request’s and the response’s listeners in the span’s context', async () => {
+    const t = init();
+    expect(await send('/body', { method: 'POST', body: 'x'.repeat(100_000) })).toBe(200);
+    const spans = await received(t, 3);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    expect(server.name).toBe('POST');
+    for (const name of ['parse body', 'after finish']) {
+      const child = spans.find((s) => s.name === name)!;
+      expect(child, name).toBeDefined();
+      expect(child.parentSpanId).toBe(server.spanId);
+      expect(child.traceId).toBe(server.traceId);
+    }
+  });
+
+  it('marks a 5xx (not a 4xx) as an error, and an unknown method as _OTHER', async () => {
+    const t = init();
+    expect(await send('/orders/99')).toBe(503);
+    expect(await send('/missing')).toBe(404);
+    expect(await send('/plain', { method: 'PURGE' })).toBe(200);
+    const spans = await received(t, 3);
+    const failed = spans.find((s) => s.attributes['http.response.status_code'] === 503)!;
+    expect(failed.status.code).toBe(2);
+    expect(failed.attributes['error.type']).toBe('503');
+    const missing = spans.find((s) => s.attributes['http.response.status_code'] === 404)!;
+    expect(missing.status.code).toBe(0);
+    expect(missing.attributes['error.type']).toBeUndefined();
+    const purge = spans.find((s) => s.attributes['http.request.method'] === '_OTHER')!;
+    expect(purge.name).toBe('HTTP');
+    expect(purge.attributes['http.request.method_original']).toBe('PURGE');
+  });
+
+  it('ends the span as an error without a status code when the client goes away first', async () => {
+    const t = init();
+    await new Promise<void>((resolve) => {
+      const req = http.get(`${url}/hang`);
+      req.on('error', () => resolve());
+      setTimeout(() => req.destroy(), 50);
+    });
+    const [span] = await received(t, 1);
+    expect(span.attributes['url.path']).toBe('/hang');
+    expect(span.status).toMatchObject({ code: 2, message: 'connection closed before the response was sent' });
+    expect(span.attributes['http.response.status_code']).toBeUndefined();
+  });
+
+  it('records an exception a handler throws, and lets it through', async () => {
+    const t = init();
+    // A real server and real request/response objects, emitted by hand: a throw from a live
+    // connection would be an uncaught exception in the test process.
+    const own = http.createServer(() => {
+      throw new Error('handler broke');
+    });
+    const req = new http.IncomingMessage(new Socket());
+    req.method = 'GET';
+    req.url = '/boom';
+    const res = new http.ServerResponse(req);
+    expect(() => own.emit('request', req, res)).toThrow('handler broke');
+    const [span] = await received(t, 1);
+    expect(span.status).toMatchObject({ code: 2, message: 'handler broke' });
+    expect(span.events.map((e) => e.name)).toEqual(['exception']);
+  });
+
+  it('calls requestHook and responseHook; a throwing hook breaks nothing', async () => {
+    const t = init({
+      requestHook: (span, req) => span.setAttribute('app.tenant', String(req.headers['x-tenant'])),
+      responseHook: (span, res) => {
+        span.setAttribute('app.status', `answered ${res.statusCode}`);
+        throw new Error('hook bug');
+      },
+    });
+    expect(await send('/plain', { headers: { 'x-tenant': 'acme' } })).toBe(200);
+    const [span] = await received(t, 1);
+    expect(span.attributes).toMatchObject({ 'app.tenant': 'acme', 'app.status': 'answered 200' });
+  });
+
+  it('traces https servers with url.scheme https', async () => {
+    const tls: TlsFiles = await makeTlsFiles();
+    const secure = https.createServer({ key: tls.serverKey, cert: tls.serverCert }, handler);
+    try {
+      await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
+      const t = init();
+      const port = (secure.address() as AddressInfo).port;
+      const status = await new Promise<number>((resolve, reject) => {
+        https
+          .get(`https://127.0.0.1:${port}/orders/5`, { ca: tls.ca }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          })
+          .on('error', reject);
+      });
+      expect(status).toBe(200);
+      const [span] = await received(t, 1);
+      expect(span.attributes).toMatchObject({ 'url.scheme': 'https', 'server.port': port, 'http.route': '/orders/:id' });
+    } finally {
+      secure.closeAllConnections();
+      await new Promise((r) => secure.close(r));
+      await tls.remove();
+    }
+  });
+
+  it('with error forcing and no head sampling, exports only the failing request', async () => {
+    const t = init({}, { sampler: { ratio: 0, forceErrors: true } });
+    for (let i = 0; i < 20; i++) expect(await send(`/orders/${i}`)).toBe(200);
+    expect(await send('/orders/99')).toBe(503);
+    for (let i = 0; i < 5; i++) await send('/body', { method: 'POST', body: 'x' });
+    const spans = await received(t, 1);
+    await new Promise((r) => setTimeout(r, 200));
+    await t.forceFlush();
+    expect(fx.server.spans.map((s) => s.attributes['url.path'])).toEqual(['/orders/99']);
+    expect(spans[0].name).toBe('GET /orders/:id');
+    expect(spans[0].status.code).toBe(2);
+    // the response-side attributes are computed only for the kept span, but it has them all
+    expect(spans[0].attributes).toMatchObject({
+      'tracewise.forced': 'error',
+      'http.route': '/orders/:id',
+      'http.response.status_code': 503,
+      'error.type': '503',
+      'network.protocol.version': '1.1',
+      'client.address': '127.0.0.1',
+    });
+  });
+
+  it('shows forceWhen the response-side attributes of a provisional span', async () => {
+    const seen: unknown[] = [];
+    const t = init(
+      {},
+      {
+        sampler: {
+          ratio: 0,
+          forceWhen: (span) => {
+            seen.push(span.attributes['http.response.status_code']);
+            return span.attributes['http.response.status_code'] === 404;
+          },
+        },
+      },
+    );
+    await send('/orders/1');
+    await send('/missing');
+    const [span] = await received(t, 1);
+    expect(seen).toEqual([200, 404]);
+    expect(span.attributes).toMatchObject({ 'url.path': '/missing', 'tracewise.forced': 'predicate', 'network.peer.address': '127.0.0.1' });
+  });
+
+  it('leaves ignored requests untraced, with what they call', async () => {
+    const t = init({ ignoreIncomingRequestHook: (req) => req.url === '/body' });
+    await send('/body', { method: 'POST', body: 'x' });
+    await send('/plain');
+    const spans = await received(t, 1);
+    await new Promise((r) => setTimeout(r, 100));
+    await t.forceFlush();
+    expect(fx.server.spans.map((s) => s.attributes['url.path'])).toEqual(['/plain']);
+    expect(spans[0].kind).toBe(SERVER);
+  });
+});
