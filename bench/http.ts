@@ -31,6 +31,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     write: { type: 'boolean', default: false },
+    cases: { type: 'string' },
   },
 });
 const duration = Number(args.duration);
@@ -38,8 +39,11 @@ const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
 
-const CASES = ['none', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;
-type Case = (typeof CASES)[number];
+const ALL_CASES = ['none', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;
+type Case = (typeof ALL_CASES)[number];
+// `--cases none,tracewise` for a quick look while working; --write needs them all.
+const CASES: readonly Case[] = args.cases ? ALL_CASES.filter((c) => args.cases!.split(',').includes(c)) : ALL_CASES;
+if (args.write && CASES.length !== ALL_CASES.length) throw new Error('--write needs every case (leave --cases out)');
 const LABELS: Record<Case, string> = {
   none: 'no tracing',
   nodesdk: 'official NodeSDK, defaults',
@@ -170,6 +174,14 @@ const summary = new Map(
     ];
   }),
 );
+if (CASES.length !== ALL_CASES.length) {
+  const none = summary.get('none');
+  for (const [c, x] of summary) {
+    const ratio = none ? ` ${(x.rps / none.rps).toFixed(2)}× no tracing` : '';
+    console.log(`${c.padEnd(14)} ${x.rps.toFixed(0).padStart(6)} req/s${ratio}  p99 ${x.p99} ms  ${x.cpu.toFixed(1)} µs CPU/req  ${x.spansPerReq.toFixed(3)} spans/req`);
+  }
+  process.exit(0);
+}
 const base = summary.get('none')!;
 const sdk = summary.get('nodesdk')!;
 const sdkTraces = summary.get('nodesdk-traces')!;
