@@ -15,7 +15,7 @@ const STOCK: Record<string, number> = { book: 12, lamp: 3 };
 
 type Reply = { status: number; body: unknown };
 
-/** orders → inventory over node:http (traced by @opentelemetry/instrumentation-http). */
+/** orders → inventory over node:http (SERVER spans by tracewise, CLIENT spans by @opentelemetry/instrumentation-http). */
 function getJson(url: string): Promise<Reply> {
   return new Promise((resolve, reject) => {
     http
