@@ -4,7 +4,7 @@
  * process. Scenarios (select with argv, default all):
  *   throughput  highest steady rate with zero loss over 10 s
  *   outage      a 10 s collector outage at 5k spans/s in a 15 s run: loss, resumption, event-loop lag
- *   heap        memory during a 60 s outage at 20k spans/s
+ *   heap        memory during a 60 s outage at 20k spans/s, after a 5 s warm-up with the collector up
  * Run: `npx tsx bench/export.ts [throughput] [outage] [heap] [--heap-seconds=60]
  * [--exporters=tracewise,official]`. Figures only: nothing here asserts on speed.
  */
@@ -221,9 +221,15 @@ async function outage(receiver: Receiver, exporters: ExporterName[]) {
 
 // ---- (d) memory during a long outage ----
 
-interface HeapResult {
-  made: number;
-  /** Growth of heapUsed + arrayBuffers over the value before the run (bytes). */
+interface Mem {
+  heapUsed: number;
+  arrayBuffers: number;
+  rss: number;
+}
+
+/** Growth over one baseline (bytes). */
+interface Growth {
+  /** heapUsed + arrayBuffers, the highest and the median 100 ms sample of the outage. */
   peak: number;
   p50: number;
   peakHeap: number;
@@ -231,13 +237,28 @@ interface HeapResult {
   peakRss: number;
   /** What is still held after full GCs at the end: the real footprint. */
   retained: number;
+}
+
+interface HeapResult {
+  /** Spans ended during the outage, and during the warm-up (collector up). */
+  made: number;
+  warmupMade: number;
+  /** Over the value before the provider existed (module loading, JIT, channel setup count). */
+  cold: Growth;
+  /** Over the value after the warm-up, drained and collected (only the outage counts). */
+  warm: Growth;
   dropped?: number;
   buffered?: number;
 }
 
+const WARMUP_MS = 5000;
+
 /**
  * One memory run, in a fresh process (this script again, with --expose-gc): earlier scenarios
- * leave nothing on its heap, and a full GC before and after is possible.
+ * leave nothing on its heap, and a full GC is possible. Two baselines: "cold", before the
+ * provider exists, and "warm", after `WARMUP_MS` at the same rate with the collector up (the
+ * provider, the channel and the compiled code exist, the spans were delivered and collected).
+ * The parent stops the collector once told the warm baseline is taken, then the outage runs.
  */
 async function heapChild(name: ExporterName, seconds: number, url: string): Promise<HeapResult> {
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
@@ -247,52 +268,77 @@ async function heapChild(name: ExporterName, seconds: number, url: string): Prom
       await sleep(50);
     }
   };
-  const mem = () => process.memoryUsage();
+  const mem = (): Mem => process.memoryUsage();
   await settleHeap();
-  const base = mem();
+  const cold = mem();
   const processor = makeProcessor(name, url);
-  const { tracer } = makeProvider(processor);
+  const { provider, tracer } = makeProvider(processor);
+
+  const warmupMade = await generate(tracer, 20_000, WARMUP_MS);
+  await provider.forceFlush().catch(() => undefined);
+  if (name === 'tracewise') {
+    const p = processor as ExportPipeline;
+    const until = Date.now() + 10_000;
+    while (Date.now() < until && (p.stats().bufferedBytes > 0 || p.stats().inFlightRequests > 0)) await sleep(50);
+  }
+  await sleep(500);
+  await settleHeap();
+  const warm = mem();
+  // The parent stops the collector, then answers.
+  const outageBegins = new Promise((resolve) => process.once('message', resolve));
+  process.send!({ phase: 'warm' });
+  await outageBegins;
+
   const samples: number[] = [];
-  let peakHeap = 0;
-  let peakBuffers = 0;
-  let peakRss = 0;
+  const top: Mem = { heapUsed: 0, arrayBuffers: 0, rss: 0 };
   const sampler = setInterval(() => {
     const m = mem();
-    const h = m.heapUsed - base.heapUsed;
-    const b = m.arrayBuffers - base.arrayBuffers;
-    samples.push(h + b);
-    peakHeap = Math.max(peakHeap, h);
-    peakBuffers = Math.max(peakBuffers, b);
-    peakRss = Math.max(peakRss, m.rss - base.rss);
+    samples.push(m.heapUsed + m.arrayBuffers);
+    top.heapUsed = Math.max(top.heapUsed, m.heapUsed);
+    top.arrayBuffers = Math.max(top.arrayBuffers, m.arrayBuffers);
+    top.rss = Math.max(top.rss, m.rss);
   }, 100);
-  const made = await generate(tracer, 20_000, seconds * 1000);
+  const made = await generate(tracer, 20_000, seconds * 1000, warmupMade);
   clearInterval(sampler);
   const stats = name === 'tracewise' ? (processor as ExportPipeline).stats() : undefined;
   await settleHeap();
   const after = mem();
   samples.sort((a, b) => a - b);
+  const over = (base: Mem): Growth => {
+    const sum = base.heapUsed + base.arrayBuffers;
+    return {
+      peak: samples[samples.length - 1] - sum,
+      p50: samples[Math.floor(samples.length / 2)] - sum,
+      peakHeap: top.heapUsed - base.heapUsed,
+      peakBuffers: top.arrayBuffers - base.arrayBuffers,
+      peakRss: top.rss - base.rss,
+      retained: after.heapUsed + after.arrayBuffers - sum,
+    };
+  };
   // No shutdown: the collector never came back, it would only wait out the flush deadline.
   return {
     made,
-    peak: samples[samples.length - 1],
-    p50: samples[Math.floor(samples.length / 2)],
-    peakHeap,
-    peakBuffers,
-    peakRss,
-    retained: after.heapUsed + after.arrayBuffers - base.heapUsed - base.arrayBuffers,
+    warmupMade,
+    cold: over(cold),
+    warm: over(warm),
     dropped: stats?.droppedSpans,
     buffered: stats?.bufferedBytes,
   };
 }
 
-function runHeapChild(name: ExporterName, seconds: number, url: string): Promise<HeapResult> {
-  const child = fork(fileURLToPath(import.meta.url), [`--heap-child=${name},${seconds},${url}`], {
+/** Runs heapChild in a fresh process; the collector is up for its warm-up, stopped for its outage. */
+async function runHeapChild(receiver: Receiver, name: ExporterName, seconds: number): Promise<HeapResult> {
+  await receiver.start();
+  const child = fork(fileURLToPath(import.meta.url), [`--heap-child=${name},${seconds},${receiver.url}`], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
   });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
   return new Promise<HeapResult>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as HeapResult));
+    child.on('message', (m: HeapResult | { phase: 'warm' }) => {
+      if (!('phase' in m)) return resolve(m);
+      void receiver.stop().then(() => child.send({ outage: true }), reject);
+    });
     child.once('exit', (code) => reject(new Error(`heap run exited (${code}) without a result`)));
   }).finally(() => {
     process.off('exit', kill);
@@ -303,23 +349,30 @@ function runHeapChild(name: ExporterName, seconds: number, url: string): Promise
 async function heap(receiver: Receiver, exporters: ExporterName[], seconds = 60) {
   const budget = EXPORT_DEFAULTS.maxBufferBytes / MB;
   console.log(`\n## (d) memory during a ${seconds} s outage at 20,000 spans/s (tracewise budget ${budget} MiB = ${(EXPORT_DEFAULTS.maxBufferBytes / 1e6).toFixed(1)} MB) ${load()}\n`);
-  console.log('Each run in a fresh process. Growth of heapUsed + arrayBuffers over the value before the run; "retained" after full GCs at the end.\n');
-  console.log('| exporter | spans | peak | median | retained | peak heapUsed | peak arrayBuffers | peak RSS | buffered | dropped |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  await receiver.stop();
+  console.log(
+    `Each run in a fresh process: ${WARMUP_MS / 1000} s at 20,000 spans/s with the collector up, drained and collected, then the outage. ` +
+      'Growth of heapUsed + arrayBuffers during the outage over two baselines: "cold" (before the provider existed) and "warm" (after the warm-up); "retained" after full GCs at the end.\n',
+  );
+  console.log('| exporter | baseline | spans | peak | median | retained | peak heapUsed | peak arrayBuffers | peak RSS | buffered | dropped |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const rows: (HeapResult & { exporter: ExporterName })[] = [];
+  const notes: string[] = [];
+  const f = (v: number | undefined) => (v === undefined ? '–' : `${(v / 1e6).toFixed(1)} MB`);
   try {
     for (const name of exporters) {
-      const r = await runHeapChild(name, seconds, receiver.url);
+      const r = await runHeapChild(receiver, name, seconds);
       rows.push({ exporter: name, ...r });
-      const f = (v: number | undefined) => (v === undefined ? '–' : `${(v / 1e6).toFixed(1)} MB`);
-      console.log(
-        `| ${name} | ${r.made} | ${f(r.peak)} | ${f(r.p50)} | ${f(r.retained)} | ${f(r.peakHeap)} | ${f(r.peakBuffers)} | ${f(r.peakRss)} | ${f(r.buffered)} | ${r.dropped ?? '–'} |`,
-      );
+      for (const [label, g] of [['cold', r.cold], ['warm', r.warm]] as const) {
+        console.log(
+          `| ${name} | ${label} | ${r.made} | ${f(g.peak)} | ${f(g.p50)} | ${f(g.retained)} | ${f(g.peakHeap)} | ${f(g.peakBuffers)} | ${f(g.peakRss)} | ${f(r.buffered)} | ${r.dropped ?? '–'} |`,
+        );
+      }
+      notes.push(`${name}: warm-up ${r.warmupMade} spans; the warm baseline is ${f(r.cold.peak - r.warm.peak)} over the cold one; after the run ${load()}`);
     }
   } finally {
     await receiver.start();
   }
+  console.log('\n' + notes.join('\n'));
   return rows;
 }
 
@@ -347,8 +400,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const child = process.argv.find((a) => a.startsWith('--heap-child='));
   if (child) {
     const [name, seconds, url] = child.slice(13).split(',');
-    process.send!(await heapChild(name as ExporterName, Number(seconds), url));
-    process.exit(0);
-  }
-  await runExportBench(process.argv.slice(2));
+    const result = await heapChild(name as ExporterName, Number(seconds), url);
+    // Exit once the result is handed over, not before (a pending IPC write would be lost).
+    process.send!(result, () => process.exit(0));
+  } else await runExportBench(process.argv.slice(2));
 }
