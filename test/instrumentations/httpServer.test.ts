@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import https from 'node:https';
 import { Socket, type AddressInfo } from 'node:net';
-import { trace } from '@opentelemetry/api';
+import { context, createContextKey, propagation, trace } from '@opentelemetry/api';
 import { HttpServerInstrumentation, setHttpRoute, type HttpServerInstrumentationConfig } from '../../src/index.js';
 import { tracingWithReceiver } from '../helpers/tracingWithReceiver.js';
 import type { ReceivedSpan } from '../helpers/otlpServer.js';
@@ -16,6 +16,7 @@ import { makeTlsFiles, type TlsFiles } from '../export/tlsFixtures.js';
 const fx = tracingWithReceiver();
 const SERVER = 2;
 const tracer = () => trace.getTracer('handler');
+let seenInHandler: Record<string, unknown> = {};
 
 /** The app: every route of the tests, each doing what its name says. */
 const handler: http.RequestListener = (req, res) => {
@@ -32,6 +33,20 @@ const handler: http.RequestListener = (req, res) => {
       res.on('finish', () => tracer().startSpan('after finish').end());
       res.end(`got ${body.length}`);
     });
+  } else if (path === '/ctx') {
+    // the handler's context: the remote parent's values, the span, and contexts derived from it
+    const active = context.active();
+    const key = createContextKey('test key');
+    const derived = active.setValue(key, 'mine');
+    seenInHandler = {
+      baggage: propagation.getBaggage(active)?.getEntry('tenant')?.value,
+      spanId: trace.getSpan(active)?.spanContext().spanId,
+      derivedValue: derived.getValue(key),
+      derivedSpanId: trace.getSpan(derived)?.spanContext().spanId,
+      baggageAfterDelete: propagation.getBaggage(propagation.deleteBaggage(active)),
+    };
+    context.with(derived, () => tracer().startSpan('child of derived').end());
+    res.end('ctx');
   } else if (path === '/hang') {
     req.socket.setTimeout(0); // answered never: the client goes away
   } else if (path === '/missing') {
@@ -108,6 +123,21 @@ describe('HttpServerInstrumentation', () => {
     expect(span.parentSpanId).toBe('00f067aa0ba902b7');
     expect(span.name).toBe('GET'); // no route known: the method alone
     expect(span.attributes['client.address']).toBe('203.0.113.9');
+  });
+
+  it('gives the handler a context with the remote parent’s values and the span, that contexts derive from', async () => {
+    const t = init();
+    await send('/ctx', { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', baggage: 'tenant=acme' } });
+    const spans = await received(t, 2);
+    const server = spans.find((s) => s.kind === SERVER)!;
+    expect(seenInHandler).toEqual({
+      baggage: 'acme',
+      spanId: server.spanId,
+      derivedValue: 'mine',
+      derivedSpanId: server.spanId,
+      baggageAfterDelete: undefined,
+    });
+    expect(spans.find((s) => s.name === 'child of derived')!.parentSpanId).toBe(server.spanId);
   });
 
   it('runs the request’s and the response’s listeners in the span’s context', async () => {

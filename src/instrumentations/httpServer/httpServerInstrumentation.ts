@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse, type Server } from 'node:http';
 import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { setRPCMetadata, suppressTracing } from '@opentelemetry/core';
+import { suppressTracing } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { VERSION } from '../../version.js';
 import { ContextHeaders } from './contextHeaders.js';
@@ -83,7 +83,7 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
   private onRequest(original: Emit, server: Server, req: IncomingMessage & WithState, res: ServerResponse & WithState): boolean {
     const config = this.getConfig();
     if (config.ignoreIncomingRequestHook !== undefined && safely(config.ignoreIncomingRequestHook, req)) {
-      const state = new ServerRequest(trace.wrapSpanContext(INVALID_SPAN_CONTEXT), 'GET', req, res);
+      const state = new ServerRequest(trace.wrapSpanContext(INVALID_SPAN_CONTEXT), 'GET', req, res, ROOT_CONTEXT);
       state.ended = true;
       state.context = suppressTracing(context.active());
       req[STATE] = res[STATE] = state;
@@ -98,9 +98,8 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
       { kind: SpanKind.SERVER, attributes: requestStartAttributes(req, method, host) },
       parent,
     );
-    const state = new ServerRequest(span, method, req, res);
+    const state = new ServerRequest(span, method, req, res, parent);
     state.responseHook = config.responseHook;
-    state.context = setRPCMetadata(trace.setSpan(parent, span), state);
     req[STATE] = res[STATE] = state;
     if (config.requestHook !== undefined) context.with(state.context, safely, undefined, config.requestHook, span, req);
     return context.with(state.context, emitRequest, undefined, original, server, req, res, state);
@@ -131,15 +130,16 @@ function emitRequest(original: Emit, server: Server, req: IncomingMessage, res: 
  * its connection closes first (before the listeners run: that is when the response was done).
  */
 function boundEmit(original: Emit, response: boolean): Emit {
-  return function emit(this: WithState, event: string | symbol) {
+  return function emit(this: WithState & IncomingMessage, event: string | symbol) {
     const state = this[STATE];
     if (state === undefined) {
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as [string]);
     }
     if (response && !state.ended && (event === 'finish' || event === 'close')) endServerSpan(state, this as unknown as ServerResponse, event === 'close');
+    // Most events of a request have no listener ('end' and 'close' of a GET): nothing to bind.
     // eslint-disable-next-line prefer-rest-params
-    if (context.active() === state.context) return original.apply(this, arguments as unknown as [string]);
+    if (this.listenerCount(event) === 0 || context.active() === state.context) return original.apply(this, arguments as unknown as [string]);
     // eslint-disable-next-line prefer-rest-params
     return context.with(state.context, applyEmit, undefined, original, this, arguments);
   };

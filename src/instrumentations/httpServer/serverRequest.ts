@@ -1,7 +1,8 @@
-import { RPCType, type RPCMetadata } from '@opentelemetry/core';
-import { ROOT_CONTEXT, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { getRPCMetadata, RPCType, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
+import { trace, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeferredAttributes } from '../../forcing/provisionalSpan.js';
+import { RPC_METADATA_KEY, SPAN_KEY } from './contextKeys.js';
 import { responseAttributes } from './requestAttributes.js';
 
 /**
@@ -10,16 +11,20 @@ import { responseAttributes } from './requestAttributes.js';
  * instrumentations (Express, Fastify...) and `setHttpRoute()` write `route` into it, and the
  * span is named after it when the response ends. And it is the source of the span's
  * response-side attributes, which a provisional span (error forcing) computes only if kept.
- * One object does all three: one allocation per request.
+ * And, where the API's keys could be read (contextKeys.ts), it is the handler's Context itself:
+ * `parent` plus the span and itself as RPCMetadata, a BaseContext built only if someone derives
+ * a context from it. One object does all of it: one allocation per request instead of four.
  */
-export class ServerRequest implements RPCMetadata, DeferredAttributes {
+export class ServerRequest implements RPCMetadata, DeferredAttributes, Context {
   readonly type = RPCType.HTTP as const;
   route: string | undefined = undefined;
   ended = false;
   /** The connection closed before the response was sent. */
   notSent = false;
   /** The handler's context (it holds this object): the request's and response's events run in it. */
-  context: Context = ROOT_CONTEXT;
+  context: Context;
+  /** `parent` + span + RPCMetadata as a BaseContext, once a context is derived from this one. */
+  private derived: Context | undefined = undefined;
   /** The instrumentation's responseHook when the request arrived. */
   responseHook: ((span: Span, res: ServerResponse) => void) | undefined = undefined;
 
@@ -29,7 +34,29 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes {
     readonly method: string,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
-  ) {}
+    /** The context the span was started in: the extracted remote parent, or ROOT_CONTEXT. */
+    private readonly parent: Context,
+  ) {
+    this.context = CONTEXT_KEYS_WORK ? this : setRPCMetadata(trace.setSpan(parent, span), this);
+  }
+
+  getValue(key: symbol): unknown {
+    if (key === SPAN_KEY) return this.span;
+    if (key === RPC_METADATA_KEY) return this;
+    return this.parent.getValue(key);
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return this.asBaseContext().setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return this.asBaseContext().deleteValue(key);
+  }
+
+  private asBaseContext(): Context {
+    return (this.derived ??= setRPCMetadata(trace.setSpan(this.parent, this.span), this));
+  }
 
   deferredAttributes(): Attributes {
     const attributes = responseAttributes(this.req, this.res, this.route);
@@ -40,3 +67,12 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes {
     return attributes;
   }
 }
+
+/** Whether ServerRequest can be the Context: both keys found, and the API reads them back. */
+const CONTEXT_KEYS_WORK = ((): boolean => {
+  if (SPAN_KEY === undefined || RPC_METADATA_KEY === undefined) return false;
+  const span = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 0 });
+  const probe = Object.create(ServerRequest.prototype) as ServerRequest;
+  Object.assign(probe, { span, parent: { getValue: () => undefined } });
+  return trace.getSpan(probe) === span && getRPCMetadata(probe) === probe;
+})();
