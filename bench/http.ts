@@ -39,17 +39,22 @@ const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
 
-const ALL_CASES = ['none', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;
-type Case = (typeof ALL_CASES)[number];
+const ALL_CASES = ['none', 'context-only', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;
+// Diagnostic cases, only with --cases: the two halves of the `tracewise` case.
+const EXTRA_CASES = ['tracewise-head', 'tracewise-force'] as const;
+type Case = (typeof ALL_CASES)[number] | (typeof EXTRA_CASES)[number];
 // `--cases none,tracewise` for a quick look while working; --write needs them all.
-const CASES: readonly Case[] = args.cases ? ALL_CASES.filter((c) => args.cases!.split(',').includes(c)) : ALL_CASES;
+const CASES: readonly Case[] = args.cases ? [...ALL_CASES, ...EXTRA_CASES].filter((c) => args.cases!.split(',').includes(c)) : ALL_CASES;
 if (args.write && CASES.length !== ALL_CASES.length) throw new Error('--write needs every case (leave --cases out)');
 const LABELS: Record<Case, string> = {
   none: 'no tracing',
+  'context-only': 'no tracing, each request in AsyncLocalStorage.run() (the context floor of any tracer)',
   nodesdk: 'official NodeSDK, defaults',
   'nodesdk-traces': 'official NodeSDK, traces only (metrics and logs exporters off)',
   tracewise: 'tracewise, 10% head + error forcing',
   'tracewise-all': 'tracewise, keep all (for reference)',
+  'tracewise-head': 'tracewise, 10% head, no forcing',
+  'tracewise-force': 'tracewise, error forcing only (no head sampling)',
   'tracewise-none': 'tracewise, keep none: the HTTP instrumentation alone (for reference)',
 };
 

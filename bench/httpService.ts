@@ -14,10 +14,15 @@
  * - `tracewise-all`: `initTracing()` keeping every trace, for comparison at the same volume.
  * - `tracewise-none`: `initTracing({ samplingRate: 0 })`: nothing recorded or exported, so what
  *   remains is the HTTP instrumentation's own work per request (the floor of any sampling rate).
+ * - `tracewise-head`, `tracewise-force` (with --cases only, to see where the time goes): 10% head
+ *   sampling without forcing; forcing errors with no head sampling.
+ * - `context-only`: no tracing; each request runs inside `AsyncLocalStorage.run()`, the
+ *   mechanism of every Node tracer's context: the floor any of them pays on this Node version.
  * node:http is loaded with require() after the setup, as an application loaded after a preload
  * would be, so that every case patches it the way its documentation says.
  * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, requests }`.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as Http from 'node:http';
@@ -41,10 +46,16 @@ if (which === 'nodesdk' || which === 'nodesdk-traces') {
   sdk.start();
   process.on('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
   detail = which === 'nodesdk' ? 'defaults' : 'traces only';
-} else if (which === 'tracewise' || which === 'tracewise-all' || which === 'tracewise-none') {
+} else if (which === 'tracewise' || which === 'tracewise-all' || which === 'tracewise-none' || which === 'tracewise-head' || which === 'tracewise-force') {
   const { initTracing, isTracewiseError } = await import('../src/index.js');
   const base = { serviceName: 'bench-http', endpoint: url };
-  if (which === 'tracewise-all') {
+  if (which === 'tracewise-head') {
+    initTracing({ ...base, samplingRate: 0.1 });
+    detail = 'samplingRate: 0.1, no forcing';
+  } else if (which === 'tracewise-force') {
+    initTracing({ ...base, sampler: { ratio: 0, forceErrors: true } });
+    detail = 'sampler: { ratio: 0, forceErrors: true }';
+  } else if (which === 'tracewise-all') {
     initTracing(base);
     detail = 'keep all';
   } else if (which === 'tracewise-none') {
@@ -61,7 +72,7 @@ if (which === 'nodesdk' || which === 'nodesdk-traces') {
       detail = 'samplingRate: 0.1 (error forcing not available in this tree)';
     }
   }
-} else if (which !== 'none') {
+} else if (which !== 'none' && which !== 'context-only') {
   throw new Error(`unknown case ${which}`);
 }
 
@@ -75,7 +86,7 @@ process.on('message', () => {
   process.send!({ cpuUs: user + system, requests });
 });
 
-const server = http.createServer((req, res) => {
+const handler: Http.RequestListener = (req, res) => {
   requests++;
   const m = /^\/orders\/(\d+)/.exec(req.url ?? '');
   if (!m) {
@@ -93,7 +104,11 @@ const server = http.createServer((req, res) => {
     items: Array.from({ length: 5 }, (_, i) => ({ sku: `sku-${id}-${i}`, qty: 1 + (i % 3), price: 9.99 + i })),
   };
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(order));
-});
+};
+// context-only: each request runs in AsyncLocalStorage.run(), as any tracer's context does,
+// and nothing else: the cost of context propagation alone on this Node version.
+const als = new AsyncLocalStorage<object>();
+const server = http.createServer(which === 'context-only' ? (req, res) => als.run({ req }, handler, req, res) : handler);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   console.log(`ready ${(server.address() as AddressInfo).port} ${detail}`);
