@@ -6,7 +6,8 @@ export const DEFAULT_INSTRUMENTATION_NAMES: readonly string[] = ['http', 'undici
 
 /**
  * What `initTracing()` registers when `instrumentations` is not given: node:http and node:https
- * in and out (`@opentelemetry/instrumentation-http`), and fetch / undici out
+ * in (tracewise's HttpServerInstrumentation) and out (`@opentelemetry/instrumentation-http`),
+ * and fetch / undici out
  * (`@opentelemetry/instrumentation-undici`). Spread it to add others:
  * `instrumentations: [...defaultInstrumentations(), new ExpressInstrumentation()]`.
  * `ignoreRoutes` is applied to the HTTP instrumentation when it is registered.

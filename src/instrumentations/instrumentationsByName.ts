@@ -11,7 +11,8 @@ type Ctor = new (config?: object) => OTelInstrumentation;
 /**
  * Builds instrumentations from short names (`http`, `undici`, `express`, `pg`...), for the
  * environment-only setup of `--import tracewise/register`. `http` (tracewise's SERVER spans plus
- * instrumentation-http's CLIENT spans) and `undici` ship with tracewise; any other name is `@opentelemetry/instrumentation-<name>`, loaded from the
+ * instrumentation-http's CLIENT spans) and `undici` ship with tracewise; any other name is
+ * `@opentelemetry/instrumentation-<name>`, loaded from the
  * application's own node_modules (the current directory), since the application installs it.
  * Names that cannot be loaded are reported once and skipped.
  */
