@@ -243,6 +243,8 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
       return;
     }
     this.s.discardedSpans += lt.spanCount + (root !== undefined ? 1 : 0);
+    // The application may hold a dropped span a while: not what its deferred attributes hold.
+    if (root !== undefined) root.deferred = undefined;
     this.release(lt, DROPPED);
   }
 
@@ -294,6 +296,7 @@ export class ForcingBuffer implements ProvisionalSpanFactory, SpanProcessor, Tra
     for (let span = lt.first; span !== undefined; ) {
       const next = span.next;
       span.next = undefined;
+      if (state !== KEPT) span.deferred = undefined;
       span = next;
     }
     lt.first = lt.last = undefined;

@@ -4,6 +4,7 @@ import { registerInstrumentations, type Instrumentation as OTelInstrumentation }
 import { applyIgnoreRoutes } from './applyIgnoreRoutes.js';
 import type { IgnoreRoute } from './ignoreRoutes.js';
 import { patchLoadedBuiltins } from './patchLoadedBuiltins.js';
+import { withoutShadowedDefaults } from './withoutShadowedDefaults.js';
 import { hookedPackages, registerEsmHook } from './registerEsmHook.js';
 
 /**
@@ -13,10 +14,11 @@ import { hookedPackages, registerEsmHook } from './registerEsmHook.js';
  * that disables them again (run by `shutdown()`).
  */
 export function enableInstrumentations(
-  instrumentations: readonly OTelInstrumentation[],
+  given: readonly OTelInstrumentation[],
   tracerProvider: TracerProvider,
   ignoreRoutes: readonly IgnoreRoute[],
 ): () => void {
+  const instrumentations = withoutShadowedDefaults(given);
   if (instrumentations.length === 0) return () => {};
   applyIgnoreRoutes(instrumentations, ignoreRoutes);
   const disable = registerInstrumentations({ instrumentations: [...instrumentations], tracerProvider });

@@ -5,6 +5,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { warnBadEnv } from '../env.js';
 import { HttpServerInstrumentation } from './httpServer/httpServerInstrumentation.js';
+import { markDefaultHttp } from './withoutShadowedDefaults.js';
 
 type Ctor = new (config?: object) => OTelInstrumentation;
 
@@ -26,7 +27,7 @@ export function instrumentationsByName(
     if (name === 'http') {
       // Incoming requests: tracewise's own (a fraction of the official one's cost per request);
       // outgoing: the official one.
-      out.push(new HttpServerInstrumentation(), new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }));
+      out.push(markDefaultHttp(new HttpServerInstrumentation()), markDefaultHttp(new HttpInstrumentation({ disableIncomingRequestInstrumentation: true })));
     }
     else if (name === 'undici' || name === 'fetch') out.push(new UndiciInstrumentation());
     else {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import { Socket, type AddressInfo } from 'node:net';
-import { context, createContextKey, propagation, trace } from '@opentelemetry/api';
+import { context, createContextKey, propagation, trace, type Context } from '@opentelemetry/api';
 import { HttpServerInstrumentation, setHttpRoute, type HttpServerInstrumentationConfig } from '../../src/index.js';
 import { tracingWithReceiver } from '../helpers/tracingWithReceiver.js';
 import type { ReceivedSpan } from '../helpers/otlpServer.js';
@@ -17,6 +18,8 @@ const fx = tracingWithReceiver();
 const SERVER = 2;
 const tracer = () => trace.getTracer('handler');
 let seenInHandler: Record<string, unknown> = {};
+let rememberedContext: Context | undefined;
+let rememberedRequest: WeakRef<http.IncomingMessage> | undefined;
 
 /** The app: every route of the tests, each doing what its name says. */
 const handler: http.RequestListener = (req, res) => {
@@ -49,6 +52,19 @@ const handler: http.RequestListener = (req, res) => {
     res.end('ctx');
   } else if (path === '/hang') {
     req.socket.setTimeout(0); // answered never: the client goes away
+  } else if (path === '/stream') {
+    res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: 1\n\n'); // never ended
+  } else if (path === '/annotated') {
+    // a middleware's timing pattern: the span is annotated when the response finishes
+    res.on('finish', () => trace.getSpan(context.active())?.setAttribute('app.finished', 'yes'));
+    res.end('ok');
+  } else if (path === '/remember') {
+    // something long-lived created during the request (a timer, a pooled connection) keeps the context
+    rememberedContext = context.active();
+    rememberedRequest = new WeakRef(req);
+    res.end('ok');
+  } else if (path === '/slow') {
+    setTimeout(() => res.end('late'), 100);
   } else if (path === '/missing') {
     res.writeHead(404).end();
   } else {
@@ -70,7 +86,9 @@ afterAll(async () => {
 
 function send(path: string, options: http.RequestOptions & { body?: string } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${path}`, options, (res) => {
+    // host/port/path options: the path is sent as written (absolute-form, dot segments)
+    const { port } = new URL(url);
+    const req = http.request({ host: '127.0.0.1', port, path, ...options }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -112,6 +130,25 @@ describe('HttpServerInstrumentation', () => {
     });
     expect(span.status.code).toBe(0);
     expect(JSON.stringify(span, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('s3cret');
+  });
+
+  it('reads the server from proxy headers, defaults the port, normalises paths and redacts encoded keys', async () => {
+    const t = init();
+    await send('/orders/1?X%2DAmz%2DSignature=secret1&%73ig=secret2&keep=a%20b', { headers: { host: 'api.example' } });
+    await send('/plain', { headers: { 'X-Forwarded-Host': 'fwd.example:9000, inner', 'x-forwarded-for': '[2001:db8::1]:4711' } });
+    await send('/plain', { headers: { Forwarded: 'for=192.0.2.60;proto=https;host="public.example:8443"' } });
+    await send('http://proxy.example/abs/../plain?q=1'); // absolute-form request target
+    await send('/a/./b/../plain');
+    const spans = await received(t, 5);
+    const [encoded, xfh, fwd, absolute, dots] = ['/orders/1', 'fwd.example', 'public.example', 'q=1', 'dots'].map((k, i) =>
+      i === 4 ? spans.find((s) => s.attributes['url.path'] === '/a/plain')! : spans.find((s) => JSON.stringify(s.attributes).includes(k))!,
+    );
+    expect(encoded.attributes).toMatchObject({ 'url.query': 'X%2DAmz%2DSignature=REDACTED&%73ig=REDACTED&keep=a%20b', 'server.address': 'api.example', 'server.port': 80 });
+    expect(JSON.stringify(encoded.attributes)).not.toContain('secret');
+    expect(xfh.attributes).toMatchObject({ 'server.address': 'fwd.example', 'server.port': 9000, 'client.address': '2001:db8::1' });
+    expect(fwd.attributes).toMatchObject({ 'server.address': 'public.example', 'server.port': 8443, 'client.address': '192.0.2.60' });
+    expect(absolute.attributes).toMatchObject({ 'url.path': '/plain', 'url.query': 'q=1' });
+    expect(dots).toBeDefined();
   });
 
   it('continues the caller’s trace from traceparent, and reports X-Forwarded-For as the client', async () => {
@@ -182,6 +219,64 @@ describe('HttpServerInstrumentation', () => {
     expect(span.attributes['url.path']).toBe('/hang');
     expect(span.status).toMatchObject({ code: 2, message: 'connection closed before the response was sent' });
     expect(span.attributes['http.response.status_code']).toBeUndefined();
+    // read when the request arrived: the closed socket no longer knows its peer
+    expect(span.attributes).toMatchObject({ 'network.peer.address': '127.0.0.1', 'client.address': '127.0.0.1' });
+  });
+
+  it('keeps the status of a streamed response the client leaves (headers sent): not an error', async () => {
+    const t = init();
+    await new Promise<void>((resolve) => {
+      http.get(`${url}/stream`, (res) => {
+        res.once('data', () => {
+          res.destroy();
+          resolve();
+        });
+      });
+    });
+    const [span] = await received(t, 1);
+    expect(span.attributes['http.response.status_code']).toBe(200);
+    expect(span.status.code).toBe(0);
+  });
+
+  it('ends the span after the response’s finish listeners, which can still annotate it', async () => {
+    const t = init();
+    await send('/annotated');
+    const [span] = await received(t, 1);
+    expect(span.attributes['app.finished']).toBe('yes');
+  });
+
+  it('does not hold the request, response or socket in a context kept after the response', async () => {
+    const t = init();
+    await send('/remember');
+    const [span] = await received(t, 1);
+    expect(trace.getSpan(rememberedContext!)?.spanContext().spanId).toBe(span.spanId);
+    // Anything created during the request keeps its context: it must not keep the connection's objects.
+    const held: unknown[] = [];
+    const walk = (v: unknown, depth: number) => {
+      if (v === null || typeof v !== 'object' || depth > 2 || v === trace.getSpan(rememberedContext!)) return;
+      held.push(v);
+      for (const x of Object.values(v)) walk(x, depth + 1);
+    };
+    walk(rememberedContext, 0);
+    expect(held.length).toBeGreaterThan(0);
+    expect(held.filter((v) => v instanceof http.IncomingMessage || v instanceof http.ServerResponse || v instanceof Socket)).toEqual([]);
+    expect(rememberedRequest!.deref()).toBeInstanceOf(http.IncomingMessage); // (the test's own handle, weak)
+  });
+
+  it('ends the spans of requests in flight when the instrumentation is disabled meanwhile', async () => {
+    const inst = new HttpServerInstrumentation();
+    const t = fx.init({ instrumentations: [inst] });
+    const pending = send('/slow');
+    await new Promise((r) => setTimeout(r, 30)); // the request has arrived, the answer takes 100 ms
+    inst.disable();
+    expect(await pending).toBe(200);
+    await send('/plain'); // not traced any more
+    const [span] = await received(t, 1);
+    await new Promise((r) => setTimeout(r, 100));
+    await t.forceFlush();
+    expect(fx.server.spans.map((s) => s.attributes['url.path'])).toEqual(['/slow']);
+    expect(span.attributes['http.response.status_code']).toBe(200);
+    expect(Object.hasOwn(http.ServerResponse.prototype, 'emit') && http.ServerResponse.prototype.emit !== EventEmitter.prototype.emit).toBe(false);
   });
 
   it('records an exception a handler throws, and lets it through', async () => {

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { initTracing, InvalidConfigError, setHttpRoute, type Tracing } from '../../src/index.js';
+import { defaultInstrumentations, initTracing, InvalidConfigError, setHttpRoute, type Tracing } from '../../src/index.js';
 import { resolveConfig } from '../../src/config.js';
 import { resetEnvWarnings } from '../../src/env.js';
 import { instrumentationsByName } from '../../src/instrumentations/instrumentationsByName.js';
@@ -96,6 +96,27 @@ describe('instrumentations and ignoreRoutes options', () => {
     expect(spans[0].name).toBe('GET /orders/:id');
     expect(spans[0].attributes['http.route']).toBe('/orders/:id');
     expect(setHttpRoute('/outside')).toBe(false);
+  });
+
+  it('an instrumentation-http the application adds to the default set replaces the default HTTP pair, with its own options', async () => {
+    const own = new HttpInstrumentation({ headersToSpanAttributes: { server: { requestHeaders: ['x-tenant'] } } });
+    tracing = initTracing(
+      { endpoint: collector.url, flushOnExit: false, logLevel: 'none', exportInterval: 50, instrumentations: [...defaultInstrumentations(), own] },
+      {},
+    );
+    await new Promise<void>((resolve, reject) => {
+      http.get(`${app.url}/orders/3`, { headers: { 'x-tenant': 'acme' } }, (res) => res.resume().on('end', resolve)).on('error', reject);
+    });
+    await tracing.forceFlush();
+    const spans = await collector.waitForSpans(2);
+    await new Promise((r) => setTimeout(r, 100));
+    await tracing.forceFlush();
+    // one SERVER and one CLIENT span, both from the application's instance: no duplicate, no lost options
+    expect(collector.spans.map((s) => [s.kind, s.scope]).sort()).toEqual([
+      [2, '@opentelemetry/instrumentation-http'],
+      [3, '@opentelemetry/instrumentation-http'],
+    ]);
+    expect(spans.find((s) => s.kind === 2)!.attributes['http.request.header.x-tenant']).toEqual(['acme']);
   });
 
   it('OTEL_SDK_DISABLED: no spans, and instrumentations the application built are switched off', async () => {

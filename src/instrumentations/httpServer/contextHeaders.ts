@@ -1,20 +1,33 @@
 import { propagation } from '@opentelemetry/api';
+import type { HostHeaders } from './requestAttributes.js';
 
 /** Header names of the common propagators, in case the registered one does not list its fields. */
-const WELL_KNOWN = ['traceparent', 'tracestate', 'baggage', 'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-sampled', 'x-b3-flags', 'x-b3-parentspanid', 'uber-trace-id'];
+const WELL_KNOWN = [
+  'traceparent', 'tracestate', 'baggage', 'b3', 'x-b3-traceid', 'x-b3-spanid', 'x-b3-sampled', 'x-b3-flags',
+  'x-b3-parentspanid', 'uber-trace-id', 'ot-tracer-traceid', 'ot-tracer-spanid', 'ot-tracer-sampled', 'x-amzn-trace-id',
+];
+/** Prefixes of propagators that carry one header per baggage entry (Jaeger, OpenTracing). */
+const PREFIXES = ['uberctx-', 'ot-baggage-'];
+
+/** The scan's result, reused (read right after scan(), on one thread: no allocation per request). */
+export interface HeaderScan extends HostHeaders {
+  context: boolean;
+}
 
 /**
  * Which request headers can carry a parent context. Why: `req.headers` is built lazily by Node
  * from `rawHeaders`, and building it (and running every propagator over it) costs more than the
  * rest of a dropped span. Most requests at a service's edge carry no context at all, so the
  * instrumentation first scans `rawHeaders` for these names and extracts only when one is there.
- * Taken from the registered propagator when the instrumentation is enabled.
+ * The names are the registered propagator's `fields()`, read when the instrumentation is
+ * enabled (initTracing registers its propagators first), plus the common ones above.
  */
 export class ContextHeaders {
   private names = new Set<string>(WELL_KNOWN);
   private lengths = new Set<number>(WELL_KNOWN.map((n) => n.length));
+  private readonly result: HeaderScan = { context: false, host: undefined, forwarded: undefined, forwardedHost: undefined };
 
-  /** Re-reads the registered propagator's fields (at enable(): initTracing registers it first). */
+  /** Re-reads the registered propagator's fields. */
   refresh(): void {
     let fields: string[] = [];
     try {
@@ -30,23 +43,39 @@ export class ContextHeaders {
 
   /**
    * One pass over `rawHeaders` ([name, value, name, value...], names as sent): whether a context
-   * header is present, and the Host header's value (both are needed for every request).
+   * header is present, and the headers that name the server (Host, Forwarded, X-Forwarded-Host).
    */
-  scan(raw: readonly string[]): { context: boolean; host: string | undefined } {
-    let context = false;
-    let host: string | undefined;
+  scan(raw: readonly string[]): HeaderScan {
+    const r = this.result;
+    r.context = false;
+    r.host = r.forwarded = r.forwardedHost = undefined;
     const { names, lengths } = this;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
       const len = name.length;
-      if (len === 4 && host === undefined && name.toLowerCase() === 'host') host = raw[i + 1];
-      else if (!context && lengths.has(len) && names.has(name.toLowerCase())) context = true;
+      if (len === 4) {
+        if (r.host === undefined && name.toLowerCase() === 'host') {
+          r.host = raw[i + 1];
+          continue;
+        }
+      } else if (len === 9) {
+        if (r.forwarded === undefined && name.toLowerCase() === 'forwarded') {
+          r.forwarded = raw[i + 1];
+          continue;
+        }
+      } else if (len === 16) {
+        if (r.forwardedHost === undefined && name.toLowerCase() === 'x-forwarded-host') {
+          r.forwardedHost = raw[i + 1];
+          continue;
+        }
+      }
+      if (r.context) continue;
+      if (lengths.has(len) && names.has(name.toLowerCase())) r.context = true;
+      else if (len > 8 && ((name.charCodeAt(0) | 32) === 117 /* u */ || (name.charCodeAt(0) | 32) === 111) /* o */) {
+        const lower = name.toLowerCase();
+        if (PREFIXES.some((p) => lower.startsWith(p))) r.context = true;
+      }
     }
-    SCAN.context = context;
-    SCAN.host = host;
-    return SCAN;
+    return r;
   }
 }
-
-/** Reused result: read right after scan(), on one thread; saves an allocation per request. */
-const SCAN: { context: boolean; host: string | undefined } = { context: false, host: undefined };

@@ -56,6 +56,7 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     (this.contextHeaders ??= new ContextHeaders()).refresh();
     this._wrap(exports.Server.prototype, 'emit', (original) => this.serverEmit(original as Emit) as never);
     // Shared by http and https servers; wrapping again replaces our own wrapper.
+    pendingUnwrap = undefined;
     this._wrap(IncomingMessage.prototype, 'emit', (original) => boundEmit(original as Emit, false) as never);
     this._wrap(ServerResponse.prototype, 'emit', (original) => boundEmit(original as Emit, true) as never);
     return exports;
@@ -63,10 +64,15 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
 
   private unpatch(exports: { Server: typeof Server } | undefined): void {
     if (exports) this._unwrap(exports.Server.prototype, 'emit');
-    // Shared by the http and https definitions: the first unpatch takes them off. Requests in
-    // flight keep their state; with the wrappers gone their events simply run unbound.
-    if (isWrapped(IncomingMessage.prototype.emit)) this._unwrap(IncomingMessage.prototype, 'emit');
-    if (isWrapped(ServerResponse.prototype.emit)) this._unwrap(ServerResponse.prototype, 'emit');
+    // Shared by the http and https definitions: the first unpatch takes them off, once no request
+    // is in flight: the response's emit is what ends a request's span.
+    const unwrapMessages = () => {
+      pendingUnwrap = undefined;
+      if (isWrapped(IncomingMessage.prototype.emit)) this._unwrap(IncomingMessage.prototype, 'emit');
+      if (isWrapped(ServerResponse.prototype.emit)) this._unwrap(ServerResponse.prototype, 'emit');
+    };
+    if (inFlight === 0) unwrapMessages();
+    else pendingUnwrap = unwrapMessages;
   }
 
   private serverEmit(original: Emit): Emit {
@@ -90,17 +96,22 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
       return context.with(state.context, emitRequest, undefined, original, server, req, res, undefined);
     }
     const scan = this.contextHeaders!.scan(req.rawHeaders);
-    const host = scan.host;
     const parent = scan.context ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
     const method = normalizedMethod(req.method);
     const span = this.tracer.startSpan(
       method === '_OTHER' ? 'HTTP' : method,
-      { kind: SpanKind.SERVER, attributes: requestStartAttributes(req, method, host) },
+      { kind: SpanKind.SERVER, attributes: requestStartAttributes(req, method, scan) },
       parent,
     );
     const state = new ServerRequest(span, method, req, res, parent);
     state.responseHook = config.responseHook;
+    if (span.isRecording()) {
+      const socket = req.socket as IncomingMessage['socket'] | null;
+      state.peerAddress = socket?.remoteAddress;
+      state.peerPort = socket?.remotePort;
+    }
     req[STATE] = res[STATE] = state;
+    inFlight++;
     if (config.requestHook !== undefined) context.with(state.context, safely, undefined, config.requestHook, span, req);
     return context.with(state.context, emitRequest, undefined, original, server, req, res, state);
   }
@@ -113,10 +124,10 @@ function emitRequest(original: Emit, server: Server, req: IncomingMessage, res: 
   } catch (err) {
     // A handler that throws: the error is the application's to handle; the span says what happened.
     if (!state.ended) {
-      state.ended = true;
       state.span.recordException(err as Error);
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message ?? String(err) });
-      state.span.end();
+      state.span.setAttribute('error.type', (err as Error)?.name ?? 'Error');
+      finish(state);
     }
     throw err;
   }
@@ -126,8 +137,8 @@ function emitRequest(original: Emit, server: Server, req: IncomingMessage, res: 
  * The request's and the response's `emit`: every listener runs in the request's context. Why:
  * their events come from the connection's parser, which was created (and captured its context)
  * before the request existed, so `req.on('end', ...)` — a body parser, and everything it calls
- * next — would otherwise lose the span. The response's also ends the span when it finishes or
- * its connection closes first (before the listeners run: that is when the response was done).
+ * next — would otherwise lose the span. The response's also ends the span when it finishes, or
+ * when its connection closes first: after the listeners, which may still annotate the span.
  */
 function boundEmit(original: Emit, response: boolean): Emit {
   return function emit(this: WithState & IncomingMessage, event: string | symbol) {
@@ -136,13 +147,23 @@ function boundEmit(original: Emit, response: boolean): Emit {
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as [string]);
     }
-    if (response && !state.ended && (event === 'finish' || event === 'close')) endServerSpan(state, this as unknown as ServerResponse, event === 'close');
-    // Most events of a request have no listener ('end' and 'close' of a GET): nothing to bind.
-    // eslint-disable-next-line prefer-rest-params
-    if (this.listenerCount(event) === 0 || context.active() === state.context) return original.apply(this, arguments as unknown as [string]);
-    // eslint-disable-next-line prefer-rest-params
-    return context.with(state.context, applyEmit, undefined, original, this, arguments);
+    if (!response || state.ended || (event !== 'finish' && event !== 'close')) {
+      // eslint-disable-next-line prefer-rest-params
+      return emitIn(state, original, this, arguments);
+    }
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return emitIn(state, original, this, arguments);
+    } finally {
+      if (!state.ended) endServerSpan(state, this as unknown as ServerResponse, event === 'close');
+    }
   };
+}
+
+function emitIn(state: ServerRequest, original: Emit, self: IncomingMessage, args: IArguments): boolean {
+  // Most events of a request have no listener ('end' and 'close' of a GET): nothing to bind.
+  if (self.listenerCount(args[0] as string) === 0 || context.active() === state.context) return original.apply(self, args as unknown as [string]);
+  return context.with(state.context, applyEmit, undefined, original, self, args);
 }
 
 function applyEmit(original: Emit, self: unknown, args: IArguments): boolean {
@@ -150,21 +171,36 @@ function applyEmit(original: Emit, self: unknown, args: IArguments): boolean {
 }
 
 function endServerSpan(state: ServerRequest, res: ServerResponse, closed: boolean): void {
-  state.ended = true;
   const span = state.span;
   if (span.isRecording()) {
-    state.notSent = closed && !res.writableFinished;
+    // Closed before the headers went out: no status was sent. Headers sent, body cut short (a
+    // stream the client left, server-sent events): the status stands, as the official does it.
+    state.notSent = closed && !res.headersSent;
     // A provisional span (error forcing) is usually discarded: it gets the response-side
     // attributes only if kept. Its name and status are set now: they decide whether it is kept.
-    if (isProvisional(span)) span.deferAttributes(state);
+    // (A provisional span of an older tracewise copy may lack deferAttributes.)
+    if (isProvisional(span) && typeof span.deferAttributes === 'function') span.deferAttributes(state);
     else span.setAttributes(state.deferredAttributes());
     if (state.route !== undefined) span.updateName(`${state.method === '_OTHER' ? 'HTTP' : state.method} ${state.route}`);
     if (state.notSent) span.setStatus({ code: SpanStatusCode.ERROR, message: NOT_SENT });
     else if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     if (state.responseHook !== undefined) safely(state.responseHook, span, res);
   }
-  span.end();
+  finish(state);
 }
+
+/** Ends the span and lets go of the request: ServerRequest lives on as the handler's context. */
+function finish(state: ServerRequest): void {
+  state.ended = true;
+  state.span.end();
+  state.req = state.res = undefined;
+  if (--inFlight === 0 && pendingUnwrap !== undefined) pendingUnwrap();
+}
+
+/** Traced requests whose span has not ended yet, across instances (the emit patches are shared). */
+let inFlight = 0;
+/** Set by unpatch() while requests are in flight: takes the message emit patches off after the last. */
+let pendingUnwrap: (() => void) | undefined;
 
 /** Runs a user hook; a throwing one is ignored (it must never break the request). */
 function safely<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R | undefined {

@@ -6,6 +6,7 @@ const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT'
 
 /** Query keys whose values are credentials (signed URLs): the same list as instrumentation-http. */
 const REDACTED_QUERY_KEYS = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
+const REDACTED = new Set(REDACTED_QUERY_KEYS);
 
 /** `http.request.method` of a request: the method, or `_OTHER` for one the conventions do not name. */
 export function normalizedMethod(method: string | undefined): string {
@@ -13,43 +14,74 @@ export function normalizedMethod(method: string | undefined): string {
   return KNOWN_METHODS.has(method) ? method : '_OTHER';
 }
 
+/** What the request's headers say about the server it was addressed to (see ContextHeaders.scan). */
+export interface HostHeaders {
+  host: string | undefined;
+  forwarded: string | undefined;
+  forwardedHost: string | undefined;
+}
+
 /**
  * The sampling-relevant attributes of a SERVER span, known when the request arrives (what a
- * rule sampler may match on): method, path, query (credentials redacted), scheme, server address
- * and port from the Host header. `host` is the raw Host header value, if any.
+ * rule sampler may match on): method, path, query (credentials redacted), scheme, and the server
+ * address and port the client used (Forwarded `host=`, X-Forwarded-Host, then Host; the port
+ * defaults to the scheme's).
  */
-export function requestStartAttributes(req: IncomingMessage, method: string, host: string | undefined): Attributes {
+export function requestStartAttributes(req: IncomingMessage, method: string, headers: HostHeaders): Attributes {
   const url = req.url ?? '/';
-  const q = url.indexOf('?');
+  const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http';
+  let path: string;
+  let query: string | undefined;
+  // Origin-form without dot segments (nearly every request): split by hand. Anything else
+  // (absolute-form, `/./`, `/../`) goes through the URL parser, as instrumentation-http does.
+  if (url.charCodeAt(0) === 47 /* / */ && !url.includes('/.')) {
+    const q = url.indexOf('?');
+    path = q === -1 ? url : url.slice(0, q);
+    query = q === -1 ? undefined : url.slice(q + 1);
+  } else {
+    try {
+      const parsed = new URL(url, 'http://localhost');
+      path = parsed.pathname;
+      query = parsed.search.length > 1 ? parsed.search.slice(1) : undefined;
+    } catch {
+      path = url;
+    }
+  }
   const attributes: Attributes = {
     'http.request.method': method,
-    'url.path': q === -1 ? url : url.slice(0, q),
-    'url.scheme': (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http',
+    'url.path': path,
+    'url.scheme': scheme,
   };
-  if (q !== -1 && q < url.length - 1) attributes['url.query'] = redactQuery(url.slice(q + 1));
+  if (query) attributes['url.query'] = redactQuery(query);
   if (method === '_OTHER' && req.method !== undefined) attributes['http.request.method_original'] = req.method;
-  if (host !== undefined) setServerAddress(attributes, host);
+  const host = forwardedParam(headers.forwarded, 'host') ?? firstOf(headers.forwardedHost) ?? headers.host;
+  if (host !== undefined) setServerAddress(attributes, host, scheme);
   return attributes;
 }
 
 /**
  * What the request and response say by the time the response is done, for a span that records:
- * status, protocol, peer, client address and user agent. Read only then because a span that
- * does not record (most of them, under sampling) never needs them.
+ * status, protocol, peer (read when the request arrived: a closed socket no longer knows it),
+ * client address and user agent. Read only then because a span that does not record (most of
+ * them, under sampling) never needs them.
  */
-export function responseAttributes(req: IncomingMessage, res: ServerResponse, route: string | undefined): Attributes {
-  const socket = req.socket as IncomingMessage['socket'] | null;
+export function responseAttributes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: string | undefined,
+  peerAddress: string | undefined,
+  peerPort: number | undefined,
+): Attributes {
   const attributes: Attributes = {
     'http.response.status_code': res.statusCode,
     'network.protocol.version': req.httpVersion,
   };
   if (route !== undefined) attributes['http.route'] = route;
-  const peer = socket?.remoteAddress;
-  if (peer !== undefined) {
-    attributes['network.peer.address'] = peer;
-    attributes['network.peer.port'] = socket!.remotePort;
+  if (peerAddress !== undefined) {
+    attributes['network.peer.address'] = peerAddress;
+    if (peerPort !== undefined) attributes['network.peer.port'] = peerPort;
   }
-  const client = forwardedFor(req) ?? peer;
+  const client = forwardedFor(req) ?? peerAddress;
   if (client !== undefined) attributes['client.address'] = client;
   const ua = req.headers['user-agent'];
   if (ua !== undefined) attributes['user_agent.original'] = ua;
@@ -57,8 +89,8 @@ export function responseAttributes(req: IncomingMessage, res: ServerResponse, ro
   return attributes;
 }
 
-/** `server.address` / `server.port` from a Host header: `name`, `name:port`, `[v6]:port`. */
-function setServerAddress(attributes: Attributes, host: string): void {
+/** `server.address` / `server.port` from a host: `name`, `name:port`, `[v6]:port`. */
+function setServerAddress(attributes: Attributes, host: string, scheme: string): void {
   let name = host;
   let port: string | undefined;
   if (host.startsWith('[')) {
@@ -75,39 +107,76 @@ function setServerAddress(attributes: Attributes, host: string): void {
   }
   if (name.length === 0) return;
   attributes['server.address'] = name;
-  if (port !== undefined) {
-    const n = Number(port);
-    if (Number.isInteger(n) && n > 0 && n < 65536) attributes['server.port'] = n;
-  }
+  const n = port === undefined ? (scheme === 'https' ? 443 : 80) : Number(port);
+  if (Number.isInteger(n) && n > 0 && n < 65536) attributes['server.port'] = n;
+}
+
+/** The first value of a comma-separated header (a proxy chain appends). */
+function firstOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const first = value.split(',')[0].trim();
+  return first.length > 0 ? first : undefined;
+}
+
+const FORWARDED_PARAM = {
+  host: /(?:^|[;\s])host=("([^"]*)"|[^;,\s]*)/i,
+  for: /(?:^|[;\s])for=("([^"]*)"|[^;,\s]*)/i,
+};
+
+/** A parameter of the first element of a `Forwarded` header (RFC 7239), unquoted. */
+function forwardedParam(forwarded: string | undefined, name: 'host' | 'for'): string | undefined {
+  if (forwarded === undefined) return undefined;
+  const m = FORWARDED_PARAM[name].exec(forwarded.split(',')[0]);
+  if (m === null) return undefined;
+  const v = m[2] ?? m[1];
+  return v.length > 0 ? v : undefined;
 }
 
 /** The original client, from `Forwarded: for=...` or the first `X-Forwarded-For` entry. */
 function forwardedFor(req: IncomingMessage): string | undefined {
   const forwarded = req.headers.forwarded;
-  if (typeof forwarded === 'string') {
-    const m = /(?:^|[;,\s])for=("?)\[?([^\]";,\s]+)/i.exec(forwarded);
-    if (m !== null) return stripPort(m[2]);
-  }
+  const fromForwarded = typeof forwarded === 'string' ? forwardedParam(forwarded, 'for') : undefined;
+  if (fromForwarded !== undefined) return stripPort(fromForwarded);
   const xff = req.headers['x-forwarded-for'];
-  const first = (Array.isArray(xff) ? xff[0] : xff)?.split(',')[0].trim();
+  const first = firstOf(Array.isArray(xff) ? xff[0] : xff);
   return first ? stripPort(first) : undefined;
 }
 
+/** An address without its port: `1.2.3.4:80`, `[2001:db8::1]:80`, `[2001:db8::1]`; a bare IPv6 is left as is. */
 function stripPort(address: string): string {
+  if (address.startsWith('[')) {
+    const close = address.indexOf(']');
+    return close === -1 ? address : address.slice(1, close);
+  }
   // An IPv4 or name with one colon carries a port; a bare IPv6 has several colons.
   const colon = address.indexOf(':');
   return colon !== -1 && colon === address.lastIndexOf(':') ? address.slice(0, colon) : address;
 }
 
-/** Replaces the values of credential-bearing query keys with `REDACTED`; the rest is kept as sent. */
+/**
+ * Replaces the values of credential-bearing query keys with `REDACTED`; the rest is kept as
+ * sent. Keys are compared decoded (`X%2DAmz%2DSignature` is `X-Amz-Signature`), as a server
+ * would read them.
+ */
 export function redactQuery(query: string): string {
-  let out = query;
-  for (const key of REDACTED_QUERY_KEYS) {
-    if (!out.includes(key)) continue;
-    out = out
-      .split('&')
-      .map((pair) => (pair === key || pair.startsWith(`${key}=`) ? `${key}=REDACTED` : pair))
-      .join('&');
+  // Fast path: no key can match without one of the names or an escape in the raw text.
+  if (!query.includes('%') && !query.includes('+') && !REDACTED_QUERY_KEYS.some((k) => query.includes(k))) return query;
+  let changed = false;
+  const pairs = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
+    if (!REDACTED.has(decodeKey(rawKey))) return pair;
+    changed = true;
+    return `${rawKey}=REDACTED`;
+  });
+  return changed ? pairs.join('&') : query;
+}
+
+function decodeKey(raw: string): string {
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
   }
-  return out;
 }

@@ -19,8 +19,11 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes, Context {
   readonly type = RPCType.HTTP as const;
   route: string | undefined = undefined;
   ended = false;
-  /** The connection closed before the response was sent. */
+  /** The connection closed before the response's headers were sent. */
   notSent = false;
+  /** The peer, read when the request arrived (for recording spans): a closed socket forgets it. */
+  peerAddress: string | undefined = undefined;
+  peerPort: number | undefined = undefined;
   /** The handler's context (it holds this object): the request's and response's events run in it. */
   context: Context;
   /** `parent` + span + RPCMetadata as a BaseContext, once a context is derived from this one. */
@@ -32,8 +35,10 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes, Context {
     readonly span: Span,
     /** `http.request.method` (normalised), for the span name once the route is known. */
     readonly method: string,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    /** Both let go once the span has ended: this object is the handler's context, which anything
+     * created during the request (a timer, a pooled connection) keeps. */
+    public req: IncomingMessage | undefined,
+    public res: ServerResponse | undefined,
     /** The context the span was started in: the extracted remote parent, or ROOT_CONTEXT. */
     private readonly parent: Context,
   ) {
@@ -59,7 +64,9 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes, Context {
   }
 
   deferredAttributes(): Attributes {
-    const attributes = responseAttributes(this.req, this.res, this.route);
+    const { req, res } = this;
+    if (req === undefined || res === undefined) return {};
+    const attributes = responseAttributes(req, res, this.route, this.peerAddress, this.peerPort);
     if (this.notSent) {
       delete attributes['http.response.status_code'];
       delete attributes['error.type'];
