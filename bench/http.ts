@@ -232,7 +232,7 @@ const ctx = summary.get('context-only')!;
 lines.push('');
 lines.push(
   `Where the time goes (service CPU per request, medians): the handler alone ${base.cpu.toFixed(1)} µs; running each request in ` +
-    `AsyncLocalStorage, as every Node tracer does, ${(ctx.cpu - base.cpu).toFixed(1)} µs more (${perRound('context-only', 'none', (x) => x.rps).toFixed(2)} of the req/s); ` +
+    `AsyncLocalStorage, as every Node tracer does, ${ctx.cpu - base.cpu > 0.2 ? `${(ctx.cpu - base.cpu).toFixed(1)} µs more` : `no measurable cost (${(ctx.cpu - base.cpu).toFixed(1)} µs)`} (${perRound('context-only', 'none', (x) => x.rps).toFixed(2)} of the req/s); ` +
     `tracewise's HTTP server instrumentation with nothing kept (keep-none) ${(floor.cpu - base.cpu).toFixed(1)} µs over the handler ` +
     `(${perRound('tracewise-none', 'none', (x) => x.rps).toFixed(2)} of the req/s: the floor of every sampling rate); 10% head sampling with error forcing ` +
     `${(tw.cpu - floor.cpu).toFixed(1)} µs over that floor (a provisional span for every request, one span in ten recorded, encoded and sent); ` +
