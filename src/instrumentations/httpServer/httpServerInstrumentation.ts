@@ -27,6 +27,11 @@ type WithState = { [STATE]?: ServerRequest };
 /** On both the request and the response; shared by every copy of tracewise (ESM and CJS). */
 const STATE: unique symbol = Symbol.for('tracewise.httpServerRequest') as never;
 const NOT_SENT = 'connection closed before the response was sent';
+/** The span of an ignored request: none; its state only carries the suppressed context. */
+const IGNORED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+
+/** A SERVER span's name before the route is known: the method, or `HTTP` for one the conventions do not list. */
+const spanName = (method: string) => (method === '_OTHER' ? 'HTTP' : method);
 
 /**
  * SERVER spans for `node:http` / `node:https` servers, following the stable HTTP semantic
@@ -89,7 +94,7 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
   private onRequest(original: Emit, server: Server, req: IncomingMessage & WithState, res: ServerResponse & WithState): boolean {
     const config = this.getConfig();
     if (config.ignoreIncomingRequestHook !== undefined && safely(config.ignoreIncomingRequestHook, req)) {
-      const state = new ServerRequest(trace.wrapSpanContext(INVALID_SPAN_CONTEXT), 'GET', req, res, ROOT_CONTEXT);
+      const state = new ServerRequest(IGNORED_SPAN, 'GET', undefined, undefined, ROOT_CONTEXT);
       state.ended = true;
       state.context = suppressTracing(context.active());
       req[STATE] = res[STATE] = state;
@@ -99,7 +104,7 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     const parent = scan.context ? propagation.extract(ROOT_CONTEXT, req.headers) : ROOT_CONTEXT;
     const method = normalizedMethod(req.method);
     const span = this.tracer.startSpan(
-      method === '_OTHER' ? 'HTTP' : method,
+      spanName(method),
       { kind: SpanKind.SERVER, attributes: requestStartAttributes(req, method, scan) },
       parent,
     );
@@ -181,7 +186,7 @@ function endServerSpan(state: ServerRequest, res: ServerResponse, closed: boolea
     // (A provisional span of an older tracewise copy may lack deferAttributes.)
     if (isProvisional(span) && typeof span.deferAttributes === 'function') span.deferAttributes(state);
     else span.setAttributes(state.deferredAttributes());
-    if (state.route !== undefined) span.updateName(`${state.method === '_OTHER' ? 'HTTP' : state.method} ${state.route}`);
+    if (state.route !== undefined) span.updateName(`${spanName(state.method)} ${state.route}`);
     if (state.notSent) span.setStatus({ code: SpanStatusCode.ERROR, message: NOT_SENT });
     else if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     if (state.responseHook !== undefined) safely(state.responseHook, span, res);
