@@ -135,14 +135,15 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
 
   /**
    * Gives the memory of a batch that left the pipeline to the pool, if nothing can read it any
-   * more: a batch never handed to a transport (evicted, or written to the spool), or one
-   * delivered by a transport that is done with a body once the collector said OK. A batch that
-   * failed may still be in a transport's hands (a call waiting for a connection, zlib), and one
-   * read back from the spool is not pooled memory. Call after the batch's bytes were released.
+   * more: a batch never handed to a transport (evicted, or written to the spool), or one whose
+   * last send settled with a transport that is done with a body by then (gRPC: always; HTTP:
+   * after a success with gzip). One read back from the spool is not pooled memory. Call after
+   * the batch's bytes were released.
    */
   const recycle = (b: Batch, delivered: boolean) => {
     if (!b.pooled || state === 'closed') return;
-    if (b.sent && !(delivered && transport.releasesBodyOnSuccess)) return;
+    // A batch sent once has settled by now (an evicted one is queued, not in flight).
+    if (b.sent && !(delivered ? transport.releasesBodyOnSuccess : transport.releasesBodyOnFailure)) return;
     // Only once: the same memory must never back two batches.
     b.pooled = false;
     if (!buffer.wouldOverflow(b.bytes.buffer.byteLength)) pool.give(b.bytes);

@@ -98,6 +98,11 @@ export function createGrpcTransport(o: ResolvedExportOptions): Transport {
     // The collector answers OK only after receiving the whole message, and grpc-js reads `body`
     // (to frame, or to compress it) before sending: by then every read of it is done.
     releasesBodyOnSuccess: true,
+    // An outcome is reported from grpc-js's callback only, once the call has its status: after
+    // that it neither sends nor retries the message (its copy was framed before sending).
+    // Reusing a failed batch's memory matters during an outage: the probed batch is evicted
+    // later, and unpooled it becomes old garbage that only a full collection frees.
+    releasesBodyOnFailure: true,
     send(body, timeoutMs, signal) {
       return afterSetup(setup, (s) => {
         if (closed) return Promise.resolve(setupFailure(new Error('transport closed')));

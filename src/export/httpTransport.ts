@@ -123,6 +123,8 @@ export function createHttpTransport(o: ResolvedExportOptions): Transport {
     // With gzip only zlib reads `body`, before the request starts. Without, the socket writes from
     // it, and a server may answer before reading the whole request while a write is pending.
     releasesBodyOnSuccess: o.compression === 'gzip',
+    // A failure can be known (a timeout, an early answer) while zlib or the socket still reads it.
+    releasesBodyOnFailure: false,
     send(body, timeoutMs, signal) {
       return afterSetup(setup, async (s) => post(s, o.compression === 'gzip' ? await gzip(body) : body, timeoutMs, signal));
     },

@@ -28,10 +28,14 @@ export interface Transport {
   send(body: Uint8Array, timeoutMs: number, signal: AbortSignal): Promise<SendOutcome>;
   /**
    * True when a successful outcome means nothing under the transport reads `body` any more, so
-   * the pipeline may reuse its memory. After a failure nothing is promised: a call may still be
-   * waiting for a connection, or compressing, with `body` in hand.
+   * the pipeline may reuse its memory.
    */
   readonly releasesBodyOnSuccess: boolean;
+  /**
+   * The same after a failed outcome. Not every transport can promise it: an HTTP request may
+   * still be writing or compressing `body` when its failure is known.
+   */
+  readonly releasesBodyOnFailure: boolean;
   /**
    * Calls `wake` once when the collector looks reachable again, to cut a backoff short.
    * Optional: transports without a cheap signal rely on the pipeline's short probing interval.

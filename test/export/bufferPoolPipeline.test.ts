@@ -1,8 +1,10 @@
 /**
  * Reused batch memory against the real loopback gRPC receiver: through an outage with a full
- * buffer (evicted batches' memory holds new ones) and deliveries (delivered batches' memory holds
- * new ones), every span the receiver decodes is one that was sent, intact, exactly once.
+ * buffer (evicted batches' memory holds new ones), deliveries (delivered batches' memory holds
+ * new ones) and failing calls (failed batches' memory, once evicted, holds new ones), every span
+ * the receiver decodes is one that was sent, intact, exactly once.
  */
+import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it, vi } from 'vitest';
 import * as realPool from '../../src/export/bufferPool.js';
 import { startOtlpServer } from '../helpers/otlpServer.js';
@@ -67,6 +69,15 @@ describe('export pipeline reusing batch memory', () => {
 
     await server.start();
     await stream(300);
+    // Then a collector failing 3 calls in 4 with UNAVAILABLE: batches that were sent and failed
+    // are retried or evicted, and an evicted one's memory holds a new batch (gRPC is done with a
+    // body once a call has its status): a byte still read by a retry would show below.
+    let calls = 0;
+    server.setResponder(() => (++calls % 4 !== 0 ? { code: grpc.status.UNAVAILABLE } : undefined));
+    await stream(600);
+    expect(calls).toBeGreaterThan(4);
+    server.setResponder(undefined);
+    await stream(200);
     await pipeline.forceFlush();
     const s = () => pipeline.stats();
     await waitFor(() => s().exportedSpans + s().dropped.buffer_full === sent.length, 10_000, 'every span delivered or counted');
