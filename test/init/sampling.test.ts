@@ -10,7 +10,8 @@ afterEach(async () => {
   tracing = undefined;
 });
 
-const base = { endpoint: 'http://127.0.0.1:9', flushOnExit: false, logLevel: 'none' as const };
+// Nothing listens on port 9: a short shutdown deadline, or each shutdown waits 5 s to deliver.
+const base = { endpoint: 'http://127.0.0.1:9', flushOnExit: false, logLevel: 'none' as const, shutdownTimeout: 100 };
 const recordedOf = (t: Tracing, n = 200) => {
   let k = 0;
   for (let i = 0; i < n; i++) {
