@@ -2,9 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Instrumentation as OTelInstrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 import { HTTP_SERVER_INSTRUMENTATION } from './httpServer/httpServerInstrumentation.js';
 import { ignoreRoutesHook, type IgnoreRoute } from './ignoreRoutes.js';
+import { OFFICIAL_HTTP } from './withoutShadowedDefaults.js';
 
 /** Instrumentations that trace incoming HTTP requests and take an `ignoreIncomingRequestHook`. */
-const HTTP_SERVER_INSTRUMENTATIONS = new Set(['@opentelemetry/instrumentation-http', HTTP_SERVER_INSTRUMENTATION]);
+const HTTP_SERVER_INSTRUMENTATIONS = new Set([OFFICIAL_HTTP, HTTP_SERVER_INSTRUMENTATION]);
 
 type IncomingHook = (req: IncomingMessage) => boolean;
 

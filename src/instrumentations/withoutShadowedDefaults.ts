@@ -1,7 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import type { Instrumentation as OTelInstrumentation, InstrumentationConfig } from '@opentelemetry/instrumentation';
 
-const OFFICIAL_HTTP = '@opentelemetry/instrumentation-http';
+/** The official HTTP instrumentation's name (matched by name: a second copy of the package counts too). */
+export const OFFICIAL_HTTP = '@opentelemetry/instrumentation-http';
 
 /** The HTTP instrumentations tracewise builds for the default set (`http` by name). */
 const defaults = new WeakSet<OTelInstrumentation>();

@@ -61,7 +61,7 @@ export function requestStartAttributes(req: IncomingMessage, method: string, hea
 
 /**
  * What the request and response say by the time the response is done, for a span that records:
- * status, protocol, peer (read when the request arrived: a closed socket no longer knows it),
+ * status (if one was sent), protocol, peer (read when the request arrived: a closed socket no longer knows it),
  * client address and user agent. Read only then because a span that does not record (most of
  * them, under sampling) never needs them.
  */
@@ -71,11 +71,11 @@ export function responseAttributes(
   route: string | undefined,
   peerAddress: string | undefined,
   peerPort: number | undefined,
+  /** False when the connection closed before any header went out: no status to report. */
+  statusSent: boolean,
 ): Attributes {
-  const attributes: Attributes = {
-    'http.response.status_code': res.statusCode,
-    'network.protocol.version': req.httpVersion,
-  };
+  const attributes: Attributes = { 'network.protocol.version': req.httpVersion };
+  if (statusSent) attributes['http.response.status_code'] = res.statusCode;
   if (route !== undefined) attributes['http.route'] = route;
   if (peerAddress !== undefined) {
     attributes['network.peer.address'] = peerAddress;
@@ -85,7 +85,7 @@ export function responseAttributes(
   if (client !== undefined) attributes['client.address'] = client;
   const ua = req.headers['user-agent'];
   if (ua !== undefined) attributes['user_agent.original'] = ua;
-  if (res.statusCode >= 500) attributes['error.type'] = String(res.statusCode);
+  if (statusSent && res.statusCode >= 500) attributes['error.type'] = String(res.statusCode);
   return attributes;
 }
 

@@ -66,12 +66,7 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes, Context {
   deferredAttributes(): Attributes {
     const { req, res } = this;
     if (req === undefined || res === undefined) return {};
-    const attributes = responseAttributes(req, res, this.route, this.peerAddress, this.peerPort);
-    if (this.notSent) {
-      delete attributes['http.response.status_code'];
-      delete attributes['error.type'];
-    }
-    return attributes;
+    return responseAttributes(req, res, this.route, this.peerAddress, this.peerPort, !this.notSent);
   }
 }
 
