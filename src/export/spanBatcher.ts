@@ -33,19 +33,30 @@ export function createSpanBatcher(o: SpanBatcherOptions): SpanBatcher {
   let drainAll = false;
   let stopped = false;
 
+  /** When the oldest waiting span arrived (performance.now()). */
+  let oldestAt = 0;
+
   const take = () => {
     const spans = pending.length <= batchSize ? pending : pending.splice(0, batchSize);
     if (spans === pending) pending = [];
+    // What is left arrived just now, as far as the next batch's deadline is concerned.
+    else oldestAt = performance.now();
     o.onBatch(spans);
   };
   const armTimer = () => {
     if (timer || stopped) return;
-    timer = o.within(() => setTimeout(onTimer, o.interval));
+    const wait = Math.max(0, o.interval - (performance.now() - oldestAt));
+    timer = o.within(() => setTimeout(onTimer, wait));
     timer.unref();
   };
+  // Only the waiting spans' own age hands them over: under steady load a batch fills in time,
+  // and an earlier batch's timer must not send it out partial (odd-sized batches mean more
+  // requests, and memory the buffer pool reuses less well).
   const onTimer = () => {
     timer = undefined;
-    schedule(true);
+    if (pending.length === 0) return;
+    if (performance.now() - oldestAt >= o.interval - 1) schedule(true);
+    else armTimer();
   };
   const schedule = (all: boolean) => {
     if (all) drainAll = true;
@@ -68,7 +79,10 @@ export function createSpanBatcher(o: SpanBatcherOptions): SpanBatcher {
   return {
     add(span) {
       const n = pending.push(span);
-      if (n === 1) armTimer();
+      if (n === 1) {
+        oldestAt = performance.now();
+        armTimer();
+      }
       else if (n >= batchSize) {
         // A synchronous burst outruns the immediate: hand over here rather than hold unbounded spans.
         if (n >= batchSize * PENDING_BATCHES_CAP) o.within(take);

@@ -41,6 +41,19 @@ describe('gRPC export pipeline', () => {
     await waitFor(() => pipeline.stats().exportedSpans === 250);
   });
 
+  it('times a batch from its own oldest span, not from an earlier batch', async () => {
+    const server = track(await startOtlpServer());
+    const { emit } = traced({ endpoint: server.url, exportBatchSize: 100, exportInterval: 1000 });
+    emit(150); // one batch goes; 50 spans wait from now
+    await sleep(600);
+    emit(60); // a second batch goes; 10 spans wait from now
+    await server.waitForSpans(200);
+    await sleep(500); // past the deadline of the first 50, well before the last 10's
+    expect(server.requests.map((r) => r.spans)).toEqual([100, 100]);
+    await server.waitForSpans(210);
+    expect(server.requests.map((r) => r.spans)).toEqual([100, 100, 10]);
+  });
+
   it('loses nothing across a collector outage mid-stream and resumes after it', async () => {
     const server = track(await startOtlpServer());
     const { pipeline, emit } = traced({ endpoint: server.url, exportBatchSize: 100 });
