@@ -6,7 +6,7 @@
  *   outage      a 10 s collector outage at 5k spans/s in a 15 s run: loss, resumption, event-loop lag
  *   heap        memory during a 60 s outage at 20k spans/s, after a 5 s warm-up with the collector up
  * Run: `npx tsx bench/export.ts [throughput] [outage] [heap] [--heap-seconds=60]
- * [--exporters=tracewise,official]`. Figures only: nothing here asserts on speed.
+ * [--exporters=tracewise,official[,discard]]`. Figures only: nothing here asserts on speed.
  */
 import { trace, type Tracer } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -19,12 +19,24 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createExportPipeline, EXPORT_DEFAULTS, type ExportPipeline } from '../src/export/index.js';
 import { startReceiver, type Receiver } from './receiver.js';
 
-type ExporterName = 'tracewise' | 'official';
+/**
+ * `discard` (heap only, with --exporters=...): a processor that drops every ended span, for the
+ * memory of the application's own span garbage at the same rate with no pipeline at all.
+ */
+type ExporterName = 'tracewise' | 'official' | 'discard';
 const EXPORTERS: ExporterName[] = ['tracewise', 'official'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
 
+const discarding: SpanProcessor = {
+  onStart() {},
+  onEnd() {},
+  forceFlush: () => Promise.resolve(),
+  shutdown: () => Promise.resolve(),
+};
+
 function makeProcessor(name: ExporterName, url: string): SpanProcessor {
+  if (name === 'discard') return discarding;
   return name === 'tracewise' ? createExportPipeline({ endpoint: url }) : new BatchSpanProcessor(new OTLPTraceExporter({ url }));
 }
 
@@ -387,8 +399,9 @@ export async function runExportBench(args: string[] = []): Promise<unknown> {
   const receiver = await startReceiver();
   const results: Record<string, unknown> = {};
   try {
-    if (scenarios.includes('throughput')) results.throughput = await throughput(receiver, exporters);
-    if (scenarios.includes('outage')) results.outage = await outage(receiver, exporters);
+    const exporting = exporters.filter((e) => e !== 'discard');
+    if (scenarios.includes('throughput')) results.throughput = await throughput(receiver, exporting);
+    if (scenarios.includes('outage')) results.outage = await outage(receiver, exporting);
     if (scenarios.includes('heap')) results.heap = await heap(receiver, exporters, heapSeconds);
   } finally {
     await receiver.close();
