@@ -7,13 +7,14 @@
  * rounds. `--write` replaces the `## HTTP overhead` section of BENCHMARKS.md. The tracewise
  * cases run the built package (dist/), as users do; it is built first when src/ is newer.
  */
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ensureBuilt } from './builtPackage.js';
 
 interface CannonResult {
   requests: { average: number };
@@ -40,22 +41,6 @@ const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
 
-/** Builds dist/ (npm run build) when it is missing or older than any file of src/. */
-function ensureBuilt(): void {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const mtime = (f: string) => {
-    try {
-      return statSync(f).mtimeMs;
-    } catch {
-      return 0;
-    }
-  };
-  const built = mtime(`${root}dist/index.js`);
-  const newest = readdirSync(`${root}src`, { recursive: true, encoding: 'utf8' }).reduce((m, f) => Math.max(m, mtime(`${root}src/${f}`)), 0);
-  if (built >= newest) return;
-  console.log('building dist/ (src/ is newer) ...');
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-}
 ensureBuilt();
 
 const ALL_CASES = ['none', 'context-only', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;

@@ -27,6 +27,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as Http from 'node:http';
+import { importBuilt } from './builtPackage.js';
 
 const [which, url] = process.argv.slice(2);
 let detail = '';
@@ -48,10 +49,8 @@ if (which === 'nodesdk' || which === 'nodesdk-traces') {
   process.on('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
   detail = which === 'nodesdk' ? 'defaults' : 'traces only';
 } else if (which === 'tracewise' || which === 'tracewise-all' || which === 'tracewise-none' || which === 'tracewise-head' || which === 'tracewise-force') {
-  // The built package, as users run it (bench/http.ts builds it when src/ is newer): the sources
-  // through tsx cost ~3 µs more per request (keepNames wrappers on closures, among others).
-  const built = '../dist/index.js'; // a variable: type-checking must not need a build
-  const { initTracing, isTracewiseError } = (await import(built)) as typeof import('../src/index.js');
+  // The built package, as users run it (bench/http.ts builds it when src/ is newer).
+  const { initTracing, isTracewiseError } = await importBuilt();
   const base = { serviceName: 'bench-http', endpoint: url };
   if (which === 'tracewise-head') {
     initTracing({ ...base, samplingRate: 0.1 });

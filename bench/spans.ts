@@ -27,7 +27,8 @@ import {
   ParentBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
-import { initTracing, type TracingConfig } from '../src/index.js';
+import type { TracingConfig } from '../src/index.js';
+import { ensureBuilt, importBuilt } from './builtPackage.js';
 import { measureAsync, report, type BenchResult } from './harness.js';
 import { startReceiver } from './receiver.js';
 
@@ -47,6 +48,10 @@ function sdkTracer(sampler: 'on' | 'off', exporter: SpanExporter): Tracer {
   flush = () => provider.forceFlush();
   return provider.getTracer('bench');
 }
+
+// tracewise as built (dist/), loaded in each case's process: the raw SDK it is compared with is
+// compiled JavaScript too.
+let initTracing: Awaited<ReturnType<typeof importBuilt>>['initTracing'];
 
 const tracewise = (config: TracingConfig) => {
   const tracing = initTracing({ serviceName: 'bench', exporter: discard, flushOnExit: false, logLevel: 'error', ...config });
@@ -90,6 +95,7 @@ async function runCase(name: string, url: string): Promise<BenchResult & { creat
 }
 
 export async function runSpanBench(): Promise<BenchResult[]> {
+  ensureBuilt();
   const self = fileURLToPath(import.meta.url);
   const receiver = await startReceiver();
   const results: BenchResult[] = [];
@@ -125,6 +131,7 @@ export async function runSpanBench(): Promise<BenchResult[]> {
 
 const caseArg = process.argv.indexOf('--case');
 if (caseArg > 0) {
+  ({ initTracing } = await importBuilt());
   const result = await runCase(process.argv[caseArg + 1], process.argv[caseArg + 2]);
   process.stdout.write(JSON.stringify(result));
   process.exit(0);
