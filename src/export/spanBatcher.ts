@@ -82,8 +82,7 @@ export function createSpanBatcher(o: SpanBatcherOptions): SpanBatcher {
       if (n === 1) {
         oldestAt = performance.now();
         armTimer();
-      }
-      else if (n >= batchSize) {
+      } else if (n >= batchSize) {
         // A synchronous burst outruns the immediate: hand over here rather than hold unbounded spans.
         if (n >= batchSize * PENDING_BATCHES_CAP) o.within(take);
         else schedule(false);
