@@ -393,6 +393,8 @@ export async function runExportBench(args: string[] = []): Promise<unknown> {
   const scenarios = wanted.length ? wanted : ['throughput', 'outage', 'heap'];
   const exporterArg = args.find((a) => a.startsWith('--exporters='));
   const exporters = exporterArg ? (exporterArg.slice(12).split(',') as ExporterName[]) : EXPORTERS;
+  const unknown = exporters.filter((e) => !['tracewise', 'official', 'discard'].includes(e));
+  if (unknown.length) throw new Error(`unknown exporter ${unknown.join(', ')} (tracewise, official, discard)`);
   const heapSeconds = Number(args.find((a) => a.startsWith('--heap-seconds='))?.slice(15) ?? 60);
   console.log(`\n# export benchmark — Node ${process.version}, ${new Date().toISOString()}`);
   trace.disable();

@@ -5,7 +5,7 @@
  * (this process), and the OTLP/gRPC receiver (bench/httpReceiver.ts, another child), so none of
  * them shares an event loop. Rounds rotate the case order; each figure is the median over
  * rounds. `--write` replaces the `## HTTP overhead` section of BENCHMARKS.md. The tracewise
- * cases run the built package (dist/), as users do; it is built first when src/ is newer.
+ * cases run the package built as npm ships it (bench/builtPackage.ts), not the TypeScript sources.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureBuilt } from './builtPackage.js';
+import { buildForBench } from './builtPackage.js';
 
 interface CannonResult {
   requests: { average: number };
@@ -41,7 +41,7 @@ const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
 
-ensureBuilt();
+buildForBench();
 
 const ALL_CASES = ['none', 'context-only', 'nodesdk', 'nodesdk-traces', 'tracewise', 'tracewise-all', 'tracewise-none'] as const;
 // Diagnostic cases, only with --cases: the two halves of the `tracewise` case.
@@ -216,7 +216,7 @@ for (const c of CASES) {
 }
 lines.push('');
 lines.push(`- NodeSDK cases: \`new NodeSDK({ serviceName, traceExporter: new OTLPTraceExporter({ url }) /* exporter-trace-otlp-grpc */, instrumentations: [new HttpInstrumentation()] }).start()\`, everything else default: parent-based always-on sampler, BatchSpanProcessor (512 spans / 5000 ms / 2048 queue), default resource detectors, AsyncLocalStorage context, W3C propagators, and (defaults case only) the default metrics pipeline (PeriodicExportingMetricReader, OTLP/HTTP to localhost:4318 every 60 s: the HTTP instrumentation records its duration histograms into it; nothing listens on 4318, which only shows as one failed export at shutdown) and logs pipeline. The traces-only case sets OTEL_METRICS_EXPORTER=none and OTEL_LOGS_EXPORTER=none.`);
-lines.push(`- tracewise case: \`initTracing({ serviceName, endpoint, ${details.get('tracewise')?.split(' (')[0] ?? ''} })\` with its default instrumentations (HTTP + undici) and defaults otherwise, loaded from the built package (dist/, what npm installs; runs before the third session loaded the TypeScript sources through tsx, which cost 1.6–4.4 µs more per request in three paired runs).`);
+lines.push(`- tracewise case: \`initTracing({ serviceName, endpoint, ${details.get('tracewise')?.split(' (')[0] ?? ''} })\` with its default instrumentations (HTTP + undici) and defaults otherwise, built as npm ships it (bench/builtPackage.ts), not the TypeScript sources through tsx.`);
 lines.push('');
 // Rounds run the cases back to back, so a ratio within one round compares like with like even
 // when the machine's speed drifts between rounds (it does, by ±20% here): the median of the

@@ -9,7 +9,6 @@
  *   (OTLP/HTTP to localhost:4318 every 60 s) and a logs pipeline.
  * - `nodesdk-traces`: the same with OTEL_METRICS_EXPORTER=none and OTEL_LOGS_EXPORTER=none:
  *   traces only, like tracewise.
- * tracewise cases load the built package (dist/), not the TypeScript sources.
  * - `tracewise`: `initTracing({ sampler: { ratio: 0.1, forceErrors: true } })` (or
  *   `samplingRate: 0.1` if error forcing is not available in this tree), default instrumentations.
  * - `tracewise-all`: `initTracing()` keeping every trace, for comparison at the same volume.
@@ -19,6 +18,7 @@
  *   sampling without forcing; forcing errors with no head sampling.
  * - `context-only`: no tracing; each request runs inside `AsyncLocalStorage.run()`, the
  *   mechanism of every Node tracer's context: the floor any of them pays on this Node version.
+ * tracewise cases load the package built as npm ships it (bench/builtPackage.ts).
  * node:http is loaded with require() after the setup, as an application loaded after a preload
  * would be, so that every case patches it the way its documentation says.
  * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, requests }`.
@@ -49,7 +49,7 @@ if (which === 'nodesdk' || which === 'nodesdk-traces') {
   process.on('SIGTERM', () => void sdk.shutdown().finally(() => process.exit(0)));
   detail = which === 'nodesdk' ? 'defaults' : 'traces only';
 } else if (which === 'tracewise' || which === 'tracewise-all' || which === 'tracewise-none' || which === 'tracewise-head' || which === 'tracewise-force') {
-  // The built package, as users run it (bench/http.ts builds it when src/ is newer).
+  // The built package, as users run it (bench/http.ts builds it first).
   const { initTracing, isTracewiseError } = await importBuilt();
   const base = { serviceName: 'bench-http', endpoint: url };
   if (which === 'tracewise-head') {

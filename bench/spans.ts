@@ -28,7 +28,7 @@ import {
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import type { TracingConfig } from '../src/index.js';
-import { ensureBuilt, importBuilt } from './builtPackage.js';
+import { buildForBench, importBuilt } from './builtPackage.js';
 import { measureAsync, report, type BenchResult } from './harness.js';
 import { startReceiver } from './receiver.js';
 
@@ -49,7 +49,7 @@ function sdkTracer(sampler: 'on' | 'off', exporter: SpanExporter): Tracer {
   return provider.getTracer('bench');
 }
 
-// tracewise as built (dist/), loaded in each case's process: the raw SDK it is compared with is
+// tracewise as built (bench/builtPackage.ts), loaded in each case's process: the raw SDK it is compared with is
 // compiled JavaScript too.
 let initTracing: Awaited<ReturnType<typeof importBuilt>>['initTracing'];
 
@@ -95,7 +95,7 @@ async function runCase(name: string, url: string): Promise<BenchResult & { creat
 }
 
 export async function runSpanBench(): Promise<BenchResult[]> {
-  ensureBuilt();
+  buildForBench();
   const self = fileURLToPath(import.meta.url);
   const receiver = await startReceiver();
   const results: BenchResult[] = [];
