@@ -23,7 +23,8 @@ import { startReceiver, type Receiver } from './receiver.js';
  * `discard` (heap only, with --exporters=...): a processor that drops every ended span, for the
  * memory of the application's own span garbage at the same rate with no pipeline at all.
  */
-type ExporterName = 'tracewise' | 'official' | 'discard';
+const EXPORTER_NAMES = ['tracewise', 'official', 'discard'] as const;
+type ExporterName = (typeof EXPORTER_NAMES)[number];
 const EXPORTERS: ExporterName[] = ['tracewise', 'official'];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
@@ -393,8 +394,8 @@ export async function runExportBench(args: string[] = []): Promise<unknown> {
   const scenarios = wanted.length ? wanted : ['throughput', 'outage', 'heap'];
   const exporterArg = args.find((a) => a.startsWith('--exporters='));
   const exporters = exporterArg ? (exporterArg.slice(12).split(',') as ExporterName[]) : EXPORTERS;
-  const unknown = exporters.filter((e) => !['tracewise', 'official', 'discard'].includes(e));
-  if (unknown.length) throw new Error(`unknown exporter ${unknown.join(', ')} (tracewise, official, discard)`);
+  const unknown = exporters.filter((e) => !EXPORTER_NAMES.includes(e));
+  if (unknown.length) throw new Error(`unknown exporter ${unknown.join(', ')} (${EXPORTER_NAMES.join(', ')})`);
   const heapSeconds = Number(args.find((a) => a.startsWith('--heap-seconds='))?.slice(15) ?? 60);
   console.log(`\n# export benchmark — Node ${process.version}, ${new Date().toISOString()}`);
   trace.disable();

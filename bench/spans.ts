@@ -49,8 +49,8 @@ function sdkTracer(sampler: 'on' | 'off', exporter: SpanExporter): Tracer {
   return provider.getTracer('bench');
 }
 
-// tracewise as built (bench/builtPackage.ts), loaded in each case's process: the raw SDK it is compared with is
-// compiled JavaScript too.
+// tracewise as built (bench/builtPackage.ts), loaded in each case's process: the raw SDK it is
+// compared with is compiled JavaScript too.
 let initTracing: Awaited<ReturnType<typeof importBuilt>>['initTracing'];
 
 const tracewise = (config: TracingConfig) => {
