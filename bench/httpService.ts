@@ -21,7 +21,7 @@
  * tracewise cases load the package built as npm ships it (bench/builtPackage.ts).
  * node:http is loaded with require() after the setup, as an application loaded after a preload
  * would be, so that every case patches it the way its documentation says.
- * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, requests }`.
+ * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, sysUs, requests }` (CPU time, its kernel part).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createRequire } from 'node:module';
@@ -86,7 +86,7 @@ const http = createRequire(import.meta.url)('node:http') as typeof Http;
 let requests = 0;
 process.on('message', () => {
   const { user, system } = process.cpuUsage();
-  process.send!({ cpuUs: user + system, requests });
+  process.send!({ cpuUs: user + system, sysUs: system, requests });
 });
 
 const handler: Http.RequestListener = (req, res) => {
