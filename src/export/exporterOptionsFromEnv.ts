@@ -1,5 +1,6 @@
 import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env } from '../env.js';
 import type { ExportCompression, ExportPipelineOptions, ExportProtocol } from './exportPipelineOptions.js';
+import { isHeaderName, isHeaderValue } from './headerRules.js';
 
 /**
  * Exporter options from the OTEL_EXPORTER_OTLP_* variables (and the batch-size and delay
@@ -91,8 +92,6 @@ function checkedUrl(name: string, value: string, protocol: ExportProtocol): stri
   return undefined;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const BAD_HEADER_VALUE = /[\r\n\0]/;
 
 /**
  * Header members the exporter can send; the others are reported (never with their name or value:
@@ -102,8 +101,8 @@ const BAD_HEADER_VALUE = /[\r\n\0]/;
 function envHeaders(env: Env, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(envKeyValueList(env, name, true))) {
-    if (HEADER_NAME.test(k) && !BAD_HEADER_VALUE.test(v)) out[k] = v;
-    else warnBadEnv(name, 'a member is not a valid header name and single-line value', 'the other members');
+    if (isHeaderName(k) && isHeaderValue(v)) out[k] = v;
+    else warnBadEnv(name, 'a member is not a valid header name and printable-ASCII value', 'the other members');
   }
   return out;
 }

@@ -55,7 +55,10 @@ export function setupFailure(err: unknown): SendOutcome {
   };
 }
 
-/** Runs `send` once the transport's async setup is done; a failed setup is a non-retryable outcome. */
+/**
+ * Runs `send` once the transport's async setup is done; a failed setup, or a `send` that throws,
+ * is a non-retryable outcome (transports never reject).
+ */
 export async function afterSetup<S>(setup: Promise<S>, send: (s: S) => Promise<SendOutcome>): Promise<SendOutcome> {
   let s: S;
   try {
@@ -63,5 +66,18 @@ export async function afterSetup<S>(setup: Promise<S>, send: (s: S) => Promise<S
   } catch (err) {
     return setupFailure(err);
   }
-  return send(s);
+  try {
+    return await send(s);
+  } catch (err) {
+    // A request that could not even be built (node:http throws on what it cannot send): the
+    // same body would fail again. Only the error's code is reported: its message may quote a
+    // header.
+    return {
+      ok: false,
+      retryable: false,
+      unreachable: false,
+      failure: 'request_error',
+      message: `the export request could not be made (${(err as NodeJS.ErrnoException)?.code ?? (err as Error)?.name ?? 'error'})`,
+    };
+  }
 }

@@ -1,8 +1,8 @@
 import { InvalidConfigError } from '../errors.js';
 import type { ExportPipelineOptions } from './exportPipelineOptions.js';
+import { isHeaderName, isHeaderValue } from './headerRules.js';
 
 const HOUR = 3_600_000;
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function checkNumber(
   option: string,
@@ -27,21 +27,37 @@ function checkPem(option: string, value: unknown): void {
   }
 }
 
+/**
+ * The endpoint as error messages may show it: credentials (`user:password@`) and the query
+ * string (signed URLs) masked, since the error may be logged.
+ */
+function shown(endpoint: string): string {
+  const scheme = endpoint.indexOf('//');
+  const start = scheme === -1 ? 0 : scheme + 2;
+  let rest = endpoint.slice(start);
+  // Up to the last '@': a malformed password may hold any character.
+  const at = rest.lastIndexOf('@');
+  if (at !== -1) rest = `***${rest.slice(at)}`;
+  const q = rest.indexOf('?');
+  if (q !== -1) rest = `${rest.slice(0, q)}?***`;
+  return `"${endpoint.slice(0, start)}${rest}"`;
+}
+
 function checkEndpoint(protocol: string, endpoint: unknown): void {
   if (endpoint === undefined) return;
   const bad = (problem: string, fix: string) => new InvalidConfigError('endpoint', problem, fix);
   if (typeof endpoint !== 'string' || endpoint.trim() === '') throw bad('expected a non-empty string', 'Pass a URL such as http://collector:4317.');
   const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint);
   if (!hasScheme) {
-    if (protocol === 'http/protobuf') throw bad(`"${endpoint}" is not a URL`, 'Use http://host:4318/v1/traces or https://….');
-    if (!/^[^\s/]+:\d+\/?$/.test(endpoint)) throw bad(`"${endpoint}" is not host:port`, 'Use host:port or http(s)://host:port.');
+    if (protocol === 'http/protobuf') throw bad(`${shown(endpoint)} is not a URL`, 'Use http://host:4318/v1/traces or https://….');
+    if (!/^[^\s/]+:\d+\/?$/.test(endpoint)) throw bad(`${shown(endpoint)} is not host:port`, 'Use host:port or http(s)://host:port.');
     return;
   }
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    throw bad(`"${endpoint}" is not a valid URL`, 'Use http(s)://host:port[/path].');
+    throw bad(`${shown(endpoint)} is not a valid URL`, 'Use http(s)://host:port[/path].');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw bad(`unsupported scheme "${url.protocol}"`, 'Use http:// (plaintext) or https:// (TLS).');
@@ -69,9 +85,13 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
     }
     for (const [k, v] of Object.entries(o.headers)) {
       // The name is not echoed: a malformed one is often a pasted `Authorization: Bearer …` line.
-      if (!TOKEN.test(k)) throw new InvalidConfigError('headers', 'a header name is not a valid HTTP token', 'Use letters, digits and -_. only.');
-      if (typeof v !== 'string' || /[\r\n\0]/.test(v)) {
-        throw new InvalidConfigError('headers', `the value of "${k}" is not a single-line string`, 'Pass a string without line breaks.');
+      if (!isHeaderName(k)) throw new InvalidConfigError('headers', 'a header name is not a valid HTTP token', 'Use letters, digits and -_. only.');
+      if (!isHeaderValue(v)) {
+        throw new InvalidConfigError(
+          'headers',
+          `the value of "${k}" is not a string of printable ASCII characters (HTTP headers and gRPC metadata can carry no other)`,
+          'Pass a single-line ASCII string; encode anything else (e.g. percent-encoding or base64) as the collector expects.',
+        );
       }
     }
   }

@@ -95,4 +95,11 @@ describe('exporterOptionsFromEnv', () => {
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
+
+  it('skips a header member whose decoded value no request can carry, and keeps the others', () => {
+    const o = exporterOptionsFromEnv({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr3t%E2%82%AC,ctl=a%01b,tenant=acme' });
+    expect(o.headers).toEqual({ tenant: 'acme' });
+    expect(warnings.some((w) => w.includes('OTEL_EXPORTER_OTLP_HEADERS'))).toBe(true);
+    expect(warnings.join('\n')).not.toContain('s3cr3t');
+  });
 });

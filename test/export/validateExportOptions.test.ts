@@ -57,6 +57,26 @@ describe('validateExportOptions', () => {
     rejects({ headers: { 'bad name': 'x' } }, 'headers');
   });
 
+  it('rejects header values no request can carry (node:http would throw at the first export)', () => {
+    for (const value of ['price-\u20ac-s3cr3t', 'ctl-\u0001-s3cr3t', 'latin-\u00e9-s3cr3t']) {
+      for (const protocol of ['grpc', 'http/protobuf'] as const) {
+        const message = rejects({ protocol, headers: { 'api-key': value } }, 'headers');
+        expect(message).toMatch(/printable ASCII/);
+        expect(message).not.toContain('s3cr3t');
+      }
+    }
+    expect(() => validateExportOptions({ headers: { authorization: 'Bearer abc.DEF~_-+/=', 'x-tab': 'a\tb' } })).not.toThrow();
+  });
+
+  it('never echoes the credentials or query of a malformed endpoint', () => {
+    for (const endpoint of ['http://user:s3cr3t@[bad', 'user:s3cr3t@collector', 'http://[bad?token=s3cr3t', 'http://u:s3cr3t@x@[x']) {
+      const message = rejects({ endpoint }, 'endpoint');
+      expect(message).not.toContain('s3cr3t');
+    }
+    // What is not secret is still shown, to say what is wrong.
+    expect(rejects({ endpoint: 'http://user:s3cr3t@[bad' }, 'endpoint')).toContain('"http://***@[bad"');
+  });
+
   it('is applied by createExportPipeline', () => {
     expect(() => createExportPipeline({ exportBatchSize: -1 })).toThrow(InvalidConfigError);
   });
