@@ -31,8 +31,11 @@ export interface ExportConfig {
   spoolDirectory?: string;
   /** With a custom `exporter` only: spans queued before new ones are dropped. Env: OTEL_BSP_MAX_QUEUE_SIZE. Default 2048. */
   maxQueueSize?: number;
-  /** Everything else of the exporter: TLS/mTLS files, retry, concurrency, spool size (docs/export.md). */
-  export?: Omit<ExportPipelineOptions, 'observer' | 'flushTimeout'>;
+  /**
+   * Everything else of the exporter: TLS/mTLS files, retry, concurrency, spool size, and an
+   * `observer` of its own metrics hooks (docs/export.md). Not used with a custom `exporter`.
+   */
+  export?: Omit<ExportPipelineOptions, 'flushTimeout'>;
 }
 
 export const EXPORT_CONFIG_KEYS = [

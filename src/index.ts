@@ -78,4 +78,13 @@ export {
   type ForcingStats,
 } from './forcing/index.js';
 export type { ExportConfig } from './exportConfig.js';
+export {
+  createExportPipeline,
+  exporterOptionsFromEnv,
+  validateExportOptions,
+  fanOutObserver,
+  EXPORT_DEFAULTS,
+  DROP_REASONS,
+  type ExportPipeline,
+} from './export/index.js';
 export type { ExportPipelineOptions, ExportProtocol, ExportCompression, RetryOptions, DropReason, ExportObserver, ExportStats } from './export/index.js';

@@ -49,3 +49,31 @@ export interface ExportObserver {
   /** What is held now: encoded batches in memory (queued or in flight) and on disk. */
   onBuffered?(memoryBytes: number, memorySpans: number, spoolBytes: number, spoolSpans: number): void;
 }
+
+/**
+ * One observer calling each of `observers` (tracewise's own metrics and the application's), each
+ * hook guarded on its own: one that throws does not keep the others from being called.
+ */
+export function fanOutObserver(...observers: ExportObserver[]): ExportObserver {
+  const all = (hook: keyof ExportObserver) => observers.filter((o) => typeof o[hook] === 'function');
+  const each = <K extends keyof ExportObserver>(hook: K) => {
+    const list = all(hook);
+    if (list.length === 0) return undefined;
+    return (...args: Parameters<NonNullable<ExportObserver[K]>>) => {
+      for (const o of list) {
+        try {
+          (o[hook] as (...a: unknown[]) => void)(...args);
+        } catch {
+          /* ignored: observers are best effort */
+        }
+      }
+    };
+  };
+  return {
+    onExported: each('onExported'),
+    onFailed: each('onFailed'),
+    onRetry: each('onRetry'),
+    onDropped: each('onDropped'),
+    onBuffered: each('onBuffered'),
+  };
+}

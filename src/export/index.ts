@@ -10,7 +10,7 @@ export {
   type ExportProtocol,
   type RetryOptions,
 } from './exportPipelineOptions.js';
-export { DROP_REASONS, type DropReason, type ExportObserver } from './exportObserver.js';
+export { DROP_REASONS, fanOutObserver, type DropReason, type ExportObserver } from './exportObserver.js';
 export type { ExportStats } from './exportStats.js';
 export { exporterOptionsFromEnv } from './exporterOptionsFromEnv.js';
 export { validateExportOptions } from './validateExportOptions.js';

@@ -25,6 +25,15 @@ function globalMeterProvider(): MeterProvider | undefined {
   return mp.constructor?.name === 'NoopMeterProvider' ? undefined : mp;
 }
 
+/**
+ * `otel.component.type` of the span exporter (semantic conventions' values for the OTLP ones):
+ * OTLP over gRPC or over HTTP with protobuf bodies, or the application's own exporter.
+ */
+export function exporterComponentType(config: Pick<ResolvedConfig, 'exporter' | 'export'>): string {
+  if (config.exporter) return 'custom_span_exporter';
+  return config.export.options.protocol === 'http/protobuf' ? 'otlp_http_span_exporter' : 'otlp_grpc_span_exporter';
+}
+
 export function setUpMetrics(
   config: ResolvedConfig,
   counters: SpanCounters,
@@ -42,7 +51,7 @@ export function setUpMetrics(
     counters,
     publish(meterProvider) {
       if (published.has(meterProvider)) return;
-      published.set(meterProvider, publishMetrics(meterProvider, metrics, counters, config.exporter ? 'custom_span_exporter' : 'otlp_grpc_span_exporter'));
+      published.set(meterProvider, publishMetrics(meterProvider, metrics, counters, exporterComponentType(config)));
     },
     unpublish() {
       for (const stop of published.values()) stop();

@@ -1,6 +1,6 @@
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ResolvedConfig } from '../config.js';
-import { createExportPipeline, type ExportObserver, type ExportPipeline } from '../export/index.js';
+import { createExportPipeline, fanOutObserver, type ExportObserver, type ExportPipeline } from '../export/index.js';
 
 /**
  * Where ended spans go: tracewise's reliable OTLP pipeline (src/export), or, with a custom
@@ -20,6 +20,8 @@ export function exportProcessor(
     });
     return { processor };
   }
-  const pipeline = createExportPipeline({ ...o, flushTimeout: config.shutdownTimeout, observer });
+  // The application's observer (`export.observer`) sees what tracing.metrics sees.
+  const both = o.observer !== undefined ? fanOutObserver(observer, o.observer) : observer;
+  const pipeline = createExportPipeline({ ...o, flushTimeout: config.shutdownTimeout, observer: both });
   return { processor: pipeline, pipeline };
 }

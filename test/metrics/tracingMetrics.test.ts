@@ -4,6 +4,7 @@ import { MeterProvider, MetricReader, type MetricData } from '@opentelemetry/sdk
 import type { Sampler, SamplingResult } from '@opentelemetry/sdk-trace-base';
 import { initTracing, type Tracing } from '../../src/index.js';
 import { startOtlpServer, type OtlpServer } from '../helpers/otlpServer.js';
+import { startOtlpHttpServer } from '../helpers/otlpHttpServer.js';
 
 /** Decides by span name, so the workload's counts are known exactly. */
 const byName: Sampler = {
@@ -102,5 +103,48 @@ describe('tracing.metrics', () => {
     const decisions = points(data, 'tracewise.sampler.decisions');
     expect(decisions.find((p) => p.attributes['otel.span.sampling_result'] === 'DROP')?.value).toBe(20);
     await meterProvider.shutdown();
+  });
+  it.each([
+    ['grpc', 'otlp_grpc_span_exporter'],
+    ['http/protobuf', 'otlp_http_span_exporter'],
+  ] as const)('labels the %s exporter %s, as the semantic conventions name it', async (protocol, type) => {
+    const httpServer = protocol === 'http/protobuf' ? await startOtlpHttpServer() : undefined;
+    try {
+      const reader = new TestReader();
+      const meterProvider = new MeterProvider({ readers: [reader] });
+      const endpoint = httpServer?.url ?? server.url;
+      tracing = initTracing({ sampler: byName, meterProvider, protocol, endpoint, flushOnExit: false, logLevel: 'none' }, {});
+      workload(tracing);
+      await tracing.forceFlush();
+      const { resourceMetrics } = await reader.collect();
+      const data = resourceMetrics.scopeMetrics.find((s) => s.scope.name === 'tracewise')!.metrics;
+      const exported = points(data, 'otel.sdk.exporter.span.exported').filter((p) => p.attributes['error.type'] === undefined);
+      expect(exported).toEqual([{ attributes: { 'otel.component.type': type, 'otel.component.name': `${type}/0` }, value: 23 }]);
+      await meterProvider.shutdown();
+    } finally {
+      await tracing?.shutdown();
+      tracing = undefined;
+      await httpServer?.stop();
+    }
+  });
+
+  it("calls the application's export observer next to its own metrics", async () => {
+    const seen = { exported: 0, requests: 0 };
+    const observer = {
+      onExported(spans: number) {
+        seen.exported += spans;
+        seen.requests++;
+      },
+      onBuffered() {
+        throw new Error('a throwing hook is ignored');
+      },
+    };
+    tracing = initTracing({ sampler: byName, endpoint: server.url, flushOnExit: false, logLevel: 'none', export: { observer } }, {});
+    workload(tracing);
+    await tracing.forceFlush();
+    expect(seen.exported).toBe(23);
+    expect(seen.requests).toBeGreaterThan(0);
+    expect(tracing.metrics.snapshot().spans.exported).toBe(23);
+    expect(server.spans.length).toBe(23);
   });
 });
