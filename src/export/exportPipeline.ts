@@ -58,7 +58,9 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const rec = createStatsRecorder(o.observer);
   // Collector-provided text is logged: never with our own credentials in it.
   const redact = secretRedactor(o.headers);
-  const transport = o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o);
+  // Set up with tracing suppressed: the transports read certificate files and the spool scans
+  // its directory, and an fs instrumentation must not record spans of the exporter's own work.
+  const transport = quiet(() => (o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o)));
   const pool = createBufferPool(Math.min(MAX_IDLE_BYTES, o.maxBufferBytes >> IDLE_SHARE_SHIFT));
   const buffer = createByteBuffer(o.maxBufferBytes, () => pool.idleBytes);
   const waiters = createSettleWaiters<Batch>();
@@ -73,18 +75,21 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const levels = () =>
     rec.levels(buffer.heldBytes + spoolingBytes, buffer.heldSpans + spoolingSpans, spool?.bytes ?? 0, spool?.spans ?? 0);
 
-  const spool = o.spoolDirectory
-    ? createSpool({
-        directory: o.spoolDirectory,
-        maxBytes: o.maxSpoolBytes,
-        dropped: (n, reason) => rec.dropped(n, reason),
-        changed: () =>
-          quiet(() => {
-            levels();
-            pump();
-          }),
-        written: () => rec.spoolWrite(),
-      })
+  const spoolDirectory = o.spoolDirectory;
+  const spool = spoolDirectory
+    ? quiet(() =>
+        createSpool({
+          directory: spoolDirectory,
+          maxBytes: o.maxSpoolBytes,
+          dropped: (n, reason) => rec.dropped(n, reason),
+          changed: () =>
+            quiet(() => {
+              levels();
+              pump();
+            }),
+          written: () => rec.spoolWrite(),
+        }),
+      )
     : undefined;
 
   const backoff = createBackoff({
