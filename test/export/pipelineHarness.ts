@@ -1,4 +1,5 @@
 /** Shared pieces of the export tests: a real tracer provider, polling, cleanup of everything started. */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach } from 'vitest';
 import { createExportPipeline, type ExportPipeline, type ExportPipelineOptions } from '../../src/export/index.js';
@@ -63,6 +64,15 @@ export async function stream(emit: Traced['emit'], ms: number, into: string[], p
     into.push(...emit(perTick));
     await sleep(10);
   }
+}
+
+/** stream(), watching the event loop: resolves with the 99th percentile of timer lag, ms. */
+export async function streamLag(emit: Traced['emit'], ms: number, into: string[]): Promise<number> {
+  const lag = monitorEventLoopDelay({ resolution: 5 });
+  lag.enable();
+  await stream(emit, ms, into);
+  lag.disable();
+  return lag.percentile(99) / 1e6;
 }
 
 export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {

@@ -1,11 +1,14 @@
 /**
  * The spool end to end: a process shuts down with the collector down, the next one (a new
- * pipeline on the same directory) delivers its spans; overflow from memory goes to disk and
- * comes back; a corrupt file is skipped and counted.
+ * pipeline on the same directory, and for real: two application processes in turn) delivers its
+ * spans; overflow from memory goes to disk and comes back; a corrupt file is skipped and counted.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ExportPipelineOptions } from '../../src/export/index.js';
 import { spoolFileName } from '../../src/export/spoolFile.js';
@@ -73,6 +76,48 @@ describe.each(Object.entries(receivers))('spool over %s', (_protocol, startRecei
     await waitFor(() => second.pipeline.stats().dropped.spool_corrupt === 33);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     await waitFor(() => second.pipeline.stats().spooledSpans === 0);
+    expect(await readdir(spoolDirectory)).toEqual([]);
+  });
+});
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+
+/** An application process: initTracing() with a spool, `spans` spans ended, then `wait` ms, then a natural exit. */
+const appScript = (o: { endpoint: string; protocol: string; spoolDirectory: string; spans: number; waitForDelivery: boolean }) => `
+  import { initTracing } from ${JSON.stringify(entry)};
+  const tracing = initTracing({ serviceName: 'restart', endpoint: ${JSON.stringify(o.endpoint)}, protocol: ${JSON.stringify(o.protocol)},
+    spoolDirectory: ${JSON.stringify(o.spoolDirectory)}, exportInterval: 20, logLevel: 'none' });
+  for (let i = 0; i < ${o.spans}; i++) tracing.instrumentation.startSpan('restart-' + i).end();
+  if (${o.waitForDelivery}) {
+    const until = Date.now() + 10_000;
+    const done = () => { const s = tracing.metrics.snapshot(); return s.export.spooledSpans === 0 && s.spans.exported > 0; };
+    while (!done() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  }
+  console.log(JSON.stringify(tracing.metrics.snapshot().export));
+`;
+const runApp = async (o: Parameters<typeof appScript>[0]) => {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', appScript(o)], { timeout: 30_000, cwd: root });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { spooledSpans: number };
+};
+
+describe.each(Object.entries(receivers))('spool across real processes over %s', (protocol, startReceiver) => {
+  it('a process that exits with the collector down leaves its spans on disk; the next one sends them', async () => {
+    const { server, options } = await startReceiver();
+    const spoolDirectory = await spoolDir();
+    await server.stop();
+    const endpoint = options.endpoint!;
+    // Process 1 ends its spans and exits on its own: the exit hook's shutdown spools them.
+    await runApp({ endpoint, protocol, spoolDirectory, spans: 300, waitForDelivery: false });
+    expect((await readdir(spoolDirectory)).length).toBeGreaterThan(0);
+    // Process 2, the collector back: it sends the previous process's spans (and its own none).
+    await server.start();
+    const after = await runApp({ endpoint, protocol, spoolDirectory, spans: 0, waitForDelivery: true });
+    expect(after.spooledSpans).toBe(0);
+    const names = Array.from({ length: 300 }, (_, i) => `restart-${i}`);
+    await server.waitForSpans(300);
+    expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     expect(await readdir(spoolDirectory)).toEqual([]);
   });
 });
