@@ -1,5 +1,4 @@
-import { context, diag, ROOT_CONTEXT, TraceFlags, type Context } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { diag, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createBackoff } from './backoff.js';
 import { createBufferPool } from './bufferPool.js';
@@ -8,6 +7,7 @@ import { resolveExportOptions, type ExportPipelineOptions } from './exportPipeli
 import { createStatsRecorder, type ExportStats } from './exportStats.js';
 import { createGrpcTransport } from './grpcTransport.js';
 import { createHttpTransport } from './httpTransport.js';
+import { quiet } from './quiet.js';
 import { beforeDeadline, createSettleWaiters } from './settleWaiters.js';
 import { createSpanBatcher } from './spanBatcher.js';
 import { createSpanEncoder } from './spanEncoder.js';
@@ -22,11 +22,6 @@ export interface ExportPipeline extends SpanProcessor {
   stats(): ExportStats;
 }
 
-// Everything the pipeline schedules runs in this context: http/grpc/fs instrumentations see
-// tracing suppressed and create no spans for exporting, and timers do not retain the context
-// (and spans) of whichever application code happened to end a span.
-const QUIET: Context = suppressTracing(ROOT_CONTEXT);
-const quiet = <T>(fn: () => T): T => context.with(QUIET, fn);
 
 /** Bytes on their way to the spool, on top of the memory budget; beyond it, eviction drops. */
 const SPOOL_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -58,9 +53,8 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const rec = createStatsRecorder(o.observer);
   // Collector-provided text is logged: never with our own credentials in it.
   const redact = secretRedactor(o.headers);
-  // Set up with tracing suppressed: the transports read certificate files and the spool scans
-  // its directory, and an fs instrumentation must not record spans of the exporter's own work.
-  const transport = quiet(() => (o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o)));
+  // Their asynchronous setup (certificate files, the spool's directory scan) runs in quietSoon().
+  const transport = o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o);
   const pool = createBufferPool(Math.min(MAX_IDLE_BYTES, o.maxBufferBytes >> IDLE_SHARE_SHIFT));
   const buffer = createByteBuffer(o.maxBufferBytes, () => pool.idleBytes);
   const waiters = createSettleWaiters<Batch>();
@@ -75,21 +69,18 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const levels = () =>
     rec.levels(buffer.heldBytes + spoolingBytes, buffer.heldSpans + spoolingSpans, spool?.bytes ?? 0, spool?.spans ?? 0);
 
-  const spoolDirectory = o.spoolDirectory;
-  const spool = spoolDirectory
-    ? quiet(() =>
-        createSpool({
-          directory: spoolDirectory,
-          maxBytes: o.maxSpoolBytes,
-          dropped: (n, reason) => rec.dropped(n, reason),
-          changed: () =>
-            quiet(() => {
-              levels();
-              pump();
-            }),
-          written: () => rec.spoolWrite(),
-        }),
-      )
+  const spool = o.spoolDirectory
+    ? createSpool({
+        directory: o.spoolDirectory,
+        maxBytes: o.maxSpoolBytes,
+        dropped: (n, reason) => rec.dropped(n, reason),
+        changed: () =>
+          quiet(() => {
+            levels();
+            pump();
+          }),
+        written: () => rec.spoolWrite(),
+      })
     : undefined;
 
   const backoff = createBackoff({

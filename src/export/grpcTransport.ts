@@ -4,6 +4,7 @@ import type { ResolvedExportOptions } from './exportPipelineOptions.js';
 import { successOutcome } from './exportResponse.js';
 import { grpcTarget } from './grpcTarget.js';
 import { loadPem } from './loadPem.js';
+import { quietSoon } from './quiet.js';
 import { retryDelayFromStatusDetails } from './retryInfo.js';
 import { GRPC_DEADLINE_EXCEEDED, GRPC_UNAVAILABLE, grpcStatusName, isRetryableGrpcStatus } from './retryPolicy.js';
 import { afterSetup, setupFailure, type SendOutcome, type Transport } from './transport.js';
@@ -33,7 +34,7 @@ export function createGrpcTransport(o: ResolvedExportOptions): Transport {
   let watching = false;
   let deadlineStreak = 0;
 
-  const setup: Promise<Setup> = (async () => {
+  const setup: Promise<Setup> = quietSoon(async () => {
     const grpc = await import('@grpc/grpc-js');
     const { address, secure } = grpcTarget(o.endpoint, o.insecure);
     const [ca, key, cert] = await Promise.all([
@@ -66,7 +67,7 @@ export function createGrpcTransport(o: ResolvedExportOptions): Transport {
       'grpc.primary_user_agent': 'tracewise',
     };
     return { grpc, address, credentials, metadata, channelOptions };
-  })();
+  });
   setup.catch(() => undefined); // reported through send() outcomes
 
   const failure = (s: Setup, c: Grpc.Client, err: Grpc.ServiceError): SendOutcome => {

@@ -5,6 +5,7 @@ import { gzip as gzipCb } from 'node:zlib';
 import type { ResolvedExportOptions } from './exportPipelineOptions.js';
 import { successOutcome } from './exportResponse.js';
 import { loadPem } from './loadPem.js';
+import { quietSoon } from './quiet.js';
 import { parseRetryAfter } from './retryAfter.js';
 import { isRetryableHttpStatus } from './retryPolicy.js';
 import { afterSetup, type SendOutcome, type Transport } from './transport.js';
@@ -38,7 +39,7 @@ interface Setup {
 /** OTLP/HTTP with binary protobuf bodies, on node:http(s) with keep-alive connections. */
 export function createHttpTransport(o: ResolvedExportOptions): Transport {
   let agent: http.Agent | undefined;
-  const setup: Promise<Setup> = (async () => {
+  const setup: Promise<Setup> = quietSoon(async () => {
     const url = new URL(o.endpoint);
     const secure = url.protocol === 'https:';
     const [ca, key, cert] = await Promise.all([
@@ -54,7 +55,7 @@ export function createHttpTransport(o: ResolvedExportOptions): Transport {
     headers['user-agent'] = 'tracewise';
     if (o.compression === 'gzip') headers['content-encoding'] = 'gzip';
     return { url, request: secure ? https.request : http.request, agent, headers };
-  })();
+  });
   setup.catch(() => undefined); // reported through send() outcomes
 
   const post = (s: Setup, payload: Uint8Array, timeoutMs: number, signal: AbortSignal) =>

@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:
 import { join } from 'node:path';
 import type { Batch } from './byteBuffer.js';
 import type { DropReason } from './exportObserver.js';
+import { quietSoon } from './quiet.js';
 import { decodeSpoolFile, encodeSpoolFile, parseSpoolFileName, spoolFileName, SPOOL_TMP_SUFFIX } from './spoolFile.js';
 
 /**
@@ -113,7 +114,7 @@ export function createSpool(o: SpoolOptions): Spool {
     makeRoom(0);
   };
 
-  const ready = scan().then(
+  const ready = quietSoon(scan).then(
     () => o.changed(),
     (err) => {
       usable = false;
