@@ -1,4 +1,4 @@
-import { envNumber, type Env } from './env.js';
+import { envNumber, envString, type Env } from './env.js';
 import { InvalidConfigError } from './errors.js';
 import {
   EXPORT_DEFAULTS,
@@ -75,7 +75,13 @@ export function resolveExportConfig(c: ExportConfig, env: Env): ResolvedExportCo
   }
   const { export: advanced = {}, maxQueueSize, headers, ...top } = c;
   const code: ExportPipelineOptions = { ...defined(advanced), ...defined(top) };
-  validateExportOptions(code);
+  // Headers are checked against the protocol in use, which the environment may choose.
+  const envProtocol = envString(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? envString(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  validateExportOptions({
+    ...code,
+    headers: { ...advanced.headers, ...headers },
+    protocol: code.protocol ?? (envProtocol === 'http/protobuf' ? envProtocol : undefined),
+  });
   if (maxQueueSize !== undefined && (!Number.isInteger(maxQueueSize) || maxQueueSize < 1)) {
     throw new InvalidConfigError('maxQueueSize', `expected a positive integer, got ${String(maxQueueSize)}`, 'Pass e.g. 2048.');
   }

@@ -37,8 +37,8 @@ export function exporterOptionsFromEnv(
   }
 
   const headers = {
-    ...envHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS'),
-    ...envHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS'),
+    ...envHeaders(env, 'OTEL_EXPORTER_OTLP_HEADERS', protocol),
+    ...envHeaders(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS', protocol),
   };
   if (Object.keys(headers).length > 0) out.headers = headers;
 
@@ -98,11 +98,11 @@ function checkedUrl(name: string, value: string, protocol: ExportProtocol): stri
  * a malformed member may be a pasted credential) and skipped. Without this, one bad member made
  * validateExportOptions, and so initTracing, throw on an environment value.
  */
-function envHeaders(env: Env, name: string): Record<string, string> {
+function envHeaders(env: Env, name: string, protocol: ExportProtocol): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(envKeyValueList(env, name, true))) {
-    if (isHeaderName(k) && isHeaderValue(v)) out[k] = v;
-    else warnBadEnv(name, 'a member is not a valid header name and printable-ASCII value', 'the other members');
+    if (isHeaderName(k, protocol) && isHeaderValue(v, protocol)) out[k] = v;
+    else warnBadEnv(name, `a member's name or value is not one ${protocol} can carry`, 'the other members');
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { InvalidConfigError } from '../errors.js';
 import type { ExportPipelineOptions } from './exportPipelineOptions.js';
-import { isHeaderName, isHeaderValue } from './headerRules.js';
+import { headerRule, isHeaderName, isHeaderValue } from './headerRules.js';
 
 const HOUR = 3_600_000;
 
@@ -28,19 +28,18 @@ function checkPem(option: string, value: unknown): void {
 }
 
 /**
- * The endpoint as error messages may show it: credentials (`user:password@`) and the query
- * string (signed URLs) masked, since the error may be logged.
+ * The endpoint as error messages may show it: credentials (`user:password@`), the query string
+ * (signed URLs) and the fragment masked, since the error may be logged.
  */
 function shown(endpoint: string): string {
-  const scheme = endpoint.indexOf('//');
+  // The query and fragment first: an '@' in them must not hide them from the next step.
+  const q = endpoint.search(/[?#]/);
+  const kept = q === -1 ? endpoint : `${endpoint.slice(0, q)}${endpoint[q]}***`;
+  const scheme = kept.indexOf('//');
   const start = scheme === -1 ? 0 : scheme + 2;
-  let rest = endpoint.slice(start);
   // Up to the last '@': a malformed password may hold any character.
-  const at = rest.lastIndexOf('@');
-  if (at !== -1) rest = `***${rest.slice(at)}`;
-  const q = rest.indexOf('?');
-  if (q !== -1) rest = `${rest.slice(0, q)}?***`;
-  return `"${endpoint.slice(0, start)}${rest}"`;
+  const at = kept.lastIndexOf('@');
+  return `"${at < start ? kept : `${kept.slice(0, start)}***${kept.slice(at)}`}"`;
 }
 
 function checkEndpoint(protocol: string, endpoint: unknown): void {
@@ -85,12 +84,13 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
     }
     for (const [k, v] of Object.entries(o.headers)) {
       // The name is not echoed: a malformed one is often a pasted `Authorization: Bearer …` line.
-      if (!isHeaderName(k)) throw new InvalidConfigError('headers', 'a header name is not a valid HTTP token', 'Use letters, digits and -_. only.');
-      if (!isHeaderValue(v)) {
+      const rule = headerRule(protocol);
+      if (!isHeaderName(k, protocol)) throw new InvalidConfigError('headers', `a header name is not valid for ${protocol}`, `Use ${rule.name}.`);
+      if (!isHeaderValue(v, protocol)) {
         throw new InvalidConfigError(
           'headers',
-          `the value of "${k}" is not a string of printable ASCII characters (HTTP headers and gRPC metadata can carry no other)`,
-          'Pass a single-line ASCII string; encode anything else (e.g. percent-encoding or base64) as the collector expects.',
+          `the value of "${k}" is not a string ${protocol} can carry`,
+          `Pass a single-line string of ${rule.value}; encode anything else (percent-encoding, base64) as the collector expects.`,
         );
       }
     }

@@ -96,10 +96,13 @@ describe('exporterOptionsFromEnv', () => {
     expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
 
-  it('skips a header member whose decoded value no request can carry, and keeps the others', () => {
-    const o = exporterOptionsFromEnv({ OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr3t%E2%82%AC,ctl=a%01b,tenant=acme' });
-    expect(o.headers).toEqual({ tenant: 'acme' });
+  it('skips a header member whose decoded value the protocol cannot carry, and keeps the others', () => {
+    const headers = 'api-key=s3cr3t%E2%82%AC,ctl=a%01b,tab=a%09b,latin=caf%C3%A9,tenant=acme';
+    const grpc = exporterOptionsFromEnv({ OTEL_EXPORTER_OTLP_HEADERS: headers });
+    expect(grpc.headers).toEqual({ tenant: 'acme' });
     expect(warnings.some((w) => w.includes('OTEL_EXPORTER_OTLP_HEADERS'))).toBe(true);
+    const http = exporterOptionsFromEnv({ OTEL_EXPORTER_OTLP_HEADERS: headers, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    expect(http.headers).toEqual({ tab: 'a\tb', latin: 'caf\u00e9', tenant: 'acme' });
     expect(warnings.join('\n')).not.toContain('s3cr3t');
   });
 });

@@ -108,6 +108,10 @@ describe('environment and precedence', () => {
     // http/protobuf: the generic endpoint gets the signal path, the default is port 4318
     expect(resolveConfig({ protocol: 'http/protobuf' }, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }).export.options.endpoint).toBe('http://c:4318/v1/traces');
     expect(resolveConfig({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' }).export.options.endpoint).toBe('http://localhost:4318/v1/traces');
+    // Headers given in code are checked against the protocol in use, which the environment chose.
+    const tab = { headers: { 'x-h': 'a\tb' } };
+    expect(resolveConfig(tab, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }).export.options.headers).toEqual({ 'x-h': 'a\tb' });
+    expect(() => resolveConfig(tab, {})).toThrow(InvalidConfigError);
     expect(d.propagators).toEqual(['tracecontext', 'baggage']);
     // OTEL_SERVICE_NAME beats service.name inside OTEL_RESOURCE_ATTRIBUTES (spec)
     expect(resolveConfig({}, { OTEL_SERVICE_NAME: 'a', OTEL_RESOURCE_ATTRIBUTES: 'service.name=b' }).serviceName).toBe('a');
