@@ -72,7 +72,7 @@ export interface ExportPipelineOptions {
 
 const MiB = 1024 * 1024;
 
-export const EXPORT_DEFAULTS = {
+export const EXPORT_DEFAULTS = Object.freeze({
   protocol: 'grpc' as ExportProtocol,
   grpcEndpoint: 'http://localhost:4317',
   httpEndpoint: 'http://localhost:4318/v1/traces',
@@ -85,14 +85,15 @@ export const EXPORT_DEFAULTS = {
   maxBufferBytes: 64 * MiB,
   maxSpoolBytes: 256 * MiB,
   flushTimeout: 10_000,
-  retry: {
+  // Frozen, nested too: the package exports them, and no application may change everyone's.
+  retry: Object.freeze({
     initialBackoff: 250,
     maxBackoff: 5000,
     maxUnreachableBackoff: 500,
     multiplier: 2,
     maxServerDelay: 300_000,
-  },
-} as const;
+  } as const),
+} as const);
 
 /** Every option filled in; what the pipeline and transports work from. */
 export interface ResolvedExportOptions {

@@ -1,3 +1,5 @@
+import { diag } from '@opentelemetry/api';
+
 /** What one export request came to. Transports never throw or reject: every failure is an outcome. */
 export type SendOutcome =
   | {
@@ -72,12 +74,8 @@ export async function afterSetup<S>(setup: Promise<S>, send: (s: S) => Promise<S
     // A request that could not even be built (node:http throws on what it cannot send): the
     // same body would fail again. Only the error's code is reported: its message may quote a
     // header.
-    return {
-      ok: false,
-      retryable: false,
-      unreachable: false,
-      failure: 'request_error',
-      message: `the export request could not be made (${(err as NodeJS.ErrnoException)?.code ?? (err as Error)?.name ?? 'error'})`,
-    };
+    const code = (err as NodeJS.ErrnoException)?.code ?? (err as Error)?.name ?? 'error';
+    diag.debug(`tracewise: an export request could not be made (${code})`);
+    return { ok: false, retryable: false, unreachable: false, failure: 'request_error', message: `the export request could not be made (${code})` };
   }
 }
