@@ -149,7 +149,6 @@ describe('http/protobuf export pipeline', () => {
     await waitFor(() => pipeline.stats().exportedSpans === names.length);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     expect(pipeline.stats().droppedSpans).toBe(0);
-    expect(pipeline.stats().retries).toBeGreaterThanOrEqual(failed);
   });
 
   it('creates no spans of its own: requests go out with tracing suppressed', async () => {

@@ -88,7 +88,7 @@ const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
 const appScript = (o: { endpoint: string; protocol: string; spoolDirectory: string; spans: number; waitForDelivery: boolean }) => `
   import { initTracing } from ${JSON.stringify(entry)};
   const tracing = initTracing({ serviceName: 'restart', endpoint: ${JSON.stringify(o.endpoint)}, protocol: ${JSON.stringify(o.protocol)},
-    spoolDirectory: ${JSON.stringify(o.spoolDirectory)}, exportInterval: 20, logLevel: 'none' });
+    spoolDirectory: ${JSON.stringify(o.spoolDirectory)}, exportInterval: 20, shutdownTimeout: 2000, logLevel: 'none' });
   for (let i = 0; i < ${o.spans}; i++) tracing.instrumentation.startSpan('restart-' + i).end();
   if (${o.waitForDelivery}) {
     const until = Date.now() + 10_000;
@@ -98,7 +98,9 @@ const appScript = (o: { endpoint: string; protocol: string; spoolDirectory: stri
   console.log(JSON.stringify(tracing.metrics.snapshot().export));
 `;
 const runApp = async (o: Parameters<typeof appScript>[0]) => {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', appScript(o)], { timeout: 30_000, cwd: root });
+  // The application's environment without OTEL_* variables (OTEL_SDK_DISABLED would turn it off).
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OTEL_')));
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', appScript(o)], { timeout: 40_000, cwd: root, env });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { spooledSpans: number };
 };
 
@@ -119,7 +121,7 @@ describe.each(Object.entries(receivers))('spool across real processes over %s', 
     await server.waitForSpans(300);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     expect(await readdir(spoolDirectory)).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe('spool overflow', () => {
