@@ -181,20 +181,20 @@ function isProcessor(v: unknown): v is SpanProcessor {
 // ---- environment: wrong → one diag warning, default used
 
 
-function envLogLevel(env: Env): LogLevel | undefined {
+function envLogLevel(env: Env, report: boolean): LogLevel | undefined {
   const v = envString(env, 'OTEL_LOG_LEVEL');
   if (v === undefined) return undefined;
   const l = v.toLowerCase();
   if (l in LOG_LEVELS) return l as LogLevel;
-  warnBadEnv('OTEL_LOG_LEVEL', `unknown level "${v}" (none, error, warn, info, debug, verbose, all)`, DEFAULTS.logLevel);
+  if (report) warnBadEnv('OTEL_LOG_LEVEL', `unknown level "${v}" (none, error, warn, info, debug, verbose, all)`, DEFAULTS.logLevel);
   return undefined;
 }
 
 /**
  * The diag level alone, resolved first so that warnings about other variables reach a logger.
  */
-export function resolveLogLevel(config: TracingConfig, env: Env): LogLevel {
-  const v: unknown = config.logLevel !== undefined ? config.logLevel : envLogLevel(env);
+export function resolveLogLevel(config: TracingConfig, env: Env, report = true): LogLevel {
+  const v: unknown = config.logLevel !== undefined ? config.logLevel : envLogLevel(env, report);
   if (v === undefined) return DEFAULTS.logLevel;
   if (typeof v !== 'string' || !(v in LOG_LEVELS)) {
     throw new InvalidConfigError('logLevel', `unknown level ${describe(v)}`, `Use one of: ${Object.keys(LOG_LEVELS).join(', ')}.`);

@@ -28,7 +28,8 @@ export function initTracing(config: TracingConfig = {}, env: Env = process.env):
   }
   // Read before tracewise registers any API global: a version already there is another copy's.
   const versions = runtimeVersions();
-  const logLevel = resolveLogLevel(config, env);
+  // Not reported yet: no logger is installed. resolveConfig() reports a bad OTEL_LOG_LEVEL once it is.
+  const logLevel = resolveLogLevel(config, env, false);
   // A diag logger the application installed itself is kept unless a level is asked for explicitly.
   const explicit = config.logLevel !== undefined || env.OTEL_LOG_LEVEL !== undefined;
   if (explicit || !diagLoggerInstalled()) {

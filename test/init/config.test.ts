@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diag, DiagLogLevel, trace, type DiagLogger } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -137,6 +140,18 @@ describe('environment and precedence', () => {
       expect(lines.filter((l) => l.includes(name)), name).toHaveLength(1);
     }
     expect(lines.join('\n')).not.toContain('s3cr3t');
+  });
+
+  it('reports a bad OTEL_LOG_LEVEL through the logger initTracing installs, and uses warn', async () => {
+    // In a process of its own: initTracing installs the console logger there, as in an application.
+    const entry = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+    const script = `import { initTracing } from ${JSON.stringify(entry)}; initTracing({ flushOnExit: false });`;
+    const { stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      env: { ...process.env, OTEL_LOG_LEVEL: 'loud', OTEL_SDK_DISABLED: 'true' },
+      timeout: 20_000,
+    });
+    expect(stderr.split('\n').filter((l) => l.includes('OTEL_LOG_LEVEL'))).toHaveLength(1);
   });
 });
 
