@@ -8,6 +8,19 @@
  * OpenTelemetry ESM loader hook, registered here before the application's imports run.
  * A later `initTracing()` in the application returns this instance.
  */
+import * as workerThreads from 'node:worker_threads';
 import { initTracing } from './init.js';
 
-initTracing();
+/**
+ * Node also runs `--require` preloads in its own module-loader thread once a loader hook is
+ * registered (this entry registers one): tracing there would be a second instance, registering
+ * the hook again. Newer Node versions say so (`isInternalThread`, 22.14+); before, that thread is
+ * the worker with no parent port (an application's own workers have one, and are traced).
+ */
+function isNodeInternalThread(): boolean {
+  const flag = (workerThreads as { isInternalThread?: unknown }).isInternalThread;
+  if (typeof flag === 'boolean') return flag;
+  return !workerThreads.isMainThread && workerThreads.parentPort === null;
+}
+
+if (!isNodeInternalThread()) initTracing();

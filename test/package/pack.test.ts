@@ -71,15 +71,17 @@ ${script('out.same = cjs.initTracing() === tracing; out.twoBuilds = cjs.initTrac
 
 describe('the preload entry tracewise/register', () => {
   // Applications with no tracing code at all, configured by the environment alone.
+  let lastStderr = '';
   const preload = async (flag: '--import' | '--require', file: string, source: string, env: Record<string, string>) => {
     writeFileSync(path.join(dir, file), source);
     const receiver = await startOtlpServer();
     try {
-      await promisify(execFile)('node', [flag, 'tracewise/register', file], {
+      const { stderr } = await promisify(execFile)('node', [flag, 'tracewise/register', file], {
         cwd: dir,
         timeout: 20_000,
         env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_LOG_LEVEL: 'error', ...env },
       });
+      lastStderr = stderr;
       // the process flushed on beforeExit before it ended: everything has arrived
       return receiver.spans.slice();
     } finally {
@@ -139,5 +141,28 @@ const server = http.createServer((req, res) => res.end('hi')).listen(0, '127.0.0
     const server = one(spans, (s) => s.kind === 2, 'the server span');
     expect(server.attributes['url.path']).toBe('/hello');
     expect(server.parentSpanId).toBe(client.spanId);
+  });
+
+  it("starts once with --require before an ESM app: not again in Node's module-loader thread", async () => {
+    // The loader hook (registered for express) makes Node run --require preloads in its loader
+    // thread too; a second tracing instance there registered the hook twice.
+    const spans = await preload(
+      '--require',
+      'express-app2.mjs',
+      `import http from 'node:http';
+import express from 'express';
+const app = express();
+app.get('/items/:id', (req, res) => res.json({ id: req.params.id }));
+const server = app.listen(0, '127.0.0.1', async () => {
+  await new Promise((r) => http.get('http://127.0.0.1:' + server.address().port + '/items/3', (res) => { res.resume(); res.on('end', r); }));
+  server.close();
+});
+`,
+      { OTEL_SERVICE_NAME: 'shop', OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,express', OTEL_LOG_LEVEL: 'warn' },
+    );
+    expect(lastStderr).not.toMatch(/already been initialized/);
+    const server = one(spans, (s) => s.kind === 2, 'one server span');
+    expect(server.attributes['http.route']).toBe('/items/:id');
+    one(spans, (s) => s.name === 'request handler - /items/:id', 'the route handler span');
   });
 });
