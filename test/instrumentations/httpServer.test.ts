@@ -151,6 +151,22 @@ describe('HttpServerInstrumentation', () => {
     expect(dots).toBeDefined();
   });
 
+  it('takes url.scheme and the default port from the proxy’s Forwarded proto or X-Forwarded-Proto', async () => {
+    const t = init();
+    await send('/plain?n=1', { headers: { 'X-Forwarded-Host': 'api.example.com', 'X-Forwarded-Proto': 'https' } });
+    await send('/plain?n=2', { headers: { Forwarded: 'host=fw.example;proto=HTTPS' } });
+    await send('/plain?n=3', { headers: { 'X-Forwarded-Host': 'bare.example' } });
+    await send('/plain?n=4', { headers: { host: 'direct.example' } });
+    const spans = await received(t, 4);
+    const byN = (n: number) => spans.find((s) => s.attributes['url.query'] === `n=${n}`)!.attributes;
+    expect(byN(1)).toMatchObject({ 'url.scheme': 'https', 'server.address': 'api.example.com', 'server.port': 443 });
+    expect(byN(2)).toMatchObject({ 'url.scheme': 'https', 'server.address': 'fw.example', 'server.port': 443 });
+    // A proxy that names the host but not the scheme: the port is unknown, not guessed.
+    expect(byN(3)).toMatchObject({ 'url.scheme': 'http', 'server.address': 'bare.example' });
+    expect(byN(3)['server.port']).toBeUndefined();
+    expect(byN(4)).toMatchObject({ 'url.scheme': 'http', 'server.address': 'direct.example', 'server.port': 80 });
+  });
+
   it('continues the caller’s trace from traceparent, and reports X-Forwarded-For as the client', async () => {
     const t = init();
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -219,8 +235,33 @@ describe('HttpServerInstrumentation', () => {
     expect(span.attributes['url.path']).toBe('/hang');
     expect(span.status).toMatchObject({ code: 2, message: 'connection closed before the response was sent' });
     expect(span.attributes['http.response.status_code']).toBeUndefined();
+    expect(span.attributes['error.type']).toBe('connection_closed');
     // read when the request arrived: the closed socket no longer knows its peer
     expect(span.attributes).toMatchObject({ 'network.peer.address': '127.0.0.1', 'client.address': '127.0.0.1' });
+  });
+
+  it('ends the span of a pipelined request whose connection closed before its turn, and unpatches after', async () => {
+    const inst = new HttpServerInstrumentation();
+    const t = fx.init({ instrumentations: [inst] });
+    const { port } = new URL(url);
+    await new Promise<void>((resolve) => {
+      const socket = new Socket();
+      socket.connect(Number(port), '127.0.0.1', () => {
+        // Two requests in one write: the second (never answered) waits behind the first (100 ms).
+        socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hang HTTP/1.1\r\nHost: x\r\n\r\n');
+        setTimeout(() => socket.destroy(), 40);
+      });
+      socket.on('close', () => resolve());
+    });
+    const spans = await received(t, 2);
+    const queued = spans.find((s) => s.attributes['url.path'] === '/hang')!;
+    expect(queued.status).toMatchObject({ code: 2, message: 'connection closed before the response was sent' });
+    expect(queued.attributes['error.type']).toBe('connection_closed');
+    expect(spans.find((s) => s.attributes['url.path'] === '/slow')!.status.code).toBe(2);
+    await new Promise((r) => setTimeout(r, 150)); // /slow's late answer, to a closed connection
+    inst.disable();
+    // Every span ended, so the request and response patches come off.
+    expect(Object.hasOwn(http.ServerResponse.prototype, 'emit') && http.ServerResponse.prototype.emit !== EventEmitter.prototype.emit).toBe(false);
   });
 
   it('keeps the status of a streamed response the client leaves (headers sent): not an error', async () => {
@@ -284,16 +325,23 @@ describe('HttpServerInstrumentation', () => {
     // A real server and real request/response objects, emitted by hand: a throw from a live
     // connection would be an uncaught exception in the test process.
     const own = http.createServer(() => {
+      setHttpRoute('/boom/:id'); // a router got this far
       throw new Error('handler broke');
     });
     const req = new http.IncomingMessage(new Socket());
     req.method = 'GET';
-    req.url = '/boom';
+    req.url = '/boom/1';
+    req.httpVersion = '1.1';
+    req.headers['user-agent'] = 'probe/1';
     const res = new http.ServerResponse(req);
     expect(() => own.emit('request', req, res)).toThrow('handler broke');
     const [span] = await received(t, 1);
     expect(span.status).toMatchObject({ code: 2, message: 'handler broke' });
     expect(span.events.map((e) => e.name)).toEqual(['exception']);
+    // The span is complete: the route and the request's attributes, and no status (none was sent).
+    expect(span.name).toBe('GET /boom/:id');
+    expect(span.attributes).toMatchObject({ 'http.route': '/boom/:id', 'network.protocol.version': '1.1', 'user_agent.original': 'probe/1', 'error.type': 'Error' });
+    expect(span.attributes['http.response.status_code']).toBeUndefined();
   });
 
   it('calls requestHook and responseHook; a throwing hook breaks nothing', async () => {

@@ -25,7 +25,7 @@ export interface HeaderScan extends HostHeaders {
 export class ContextHeaders {
   private names = new Set<string>(WELL_KNOWN);
   private lengths = new Set<number>(WELL_KNOWN.map((n) => n.length));
-  private readonly result: HeaderScan = { context: false, host: undefined, forwarded: undefined, forwardedHost: undefined };
+  private readonly result: HeaderScan = { context: false, host: undefined, forwarded: undefined, forwardedHost: undefined, forwardedProto: undefined };
 
   /** Re-reads the registered propagator's fields. */
   refresh(): void {
@@ -43,12 +43,13 @@ export class ContextHeaders {
 
   /**
    * One pass over `rawHeaders` ([name, value, name, value...], names as sent): whether a context
-   * header is present, and the headers that name the server (Host, Forwarded, X-Forwarded-Host).
+   * header is present, and the headers that name the server (Host, Forwarded, X-Forwarded-Host,
+   * X-Forwarded-Proto).
    */
   scan(raw: readonly string[]): HeaderScan {
     const r = this.result;
     r.context = false;
-    r.host = r.forwarded = r.forwardedHost = undefined;
+    r.host = r.forwarded = r.forwardedHost = r.forwardedProto = undefined;
     const { names, lengths } = this;
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i];
@@ -66,6 +67,11 @@ export class ContextHeaders {
       } else if (len === 16) {
         if (r.forwardedHost === undefined && name.toLowerCase() === 'x-forwarded-host') {
           r.forwardedHost = raw[i + 1];
+          continue;
+        }
+      } else if (len === 17) {
+        if (r.forwardedProto === undefined && name.toLowerCase() === 'x-forwarded-proto') {
+          r.forwardedProto = raw[i + 1];
           continue;
         }
       }

@@ -27,6 +27,7 @@ type WithState = { [STATE]?: ServerRequest };
 /** On both the request and the response; shared by every copy of tracewise (ESM and CJS). */
 const STATE: unique symbol = Symbol.for('tracewise.httpServerRequest') as never;
 const NOT_SENT = 'connection closed before the response was sent';
+const CONNECTION_CLOSED = 'connection_closed';
 /** The span of an ignored request: none; its state only carries the suppressed context. */
 const IGNORED_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
@@ -132,7 +133,8 @@ function emitRequest(original: Emit, server: Server, req: IncomingMessage, res: 
       state.span.recordException(err as Error);
       state.span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message ?? String(err) });
       state.span.setAttribute('error.type', (err as Error)?.name ?? 'Error');
-      finish(state);
+      // With the route and the response side, as any other request's span.
+      endServerSpan(state, res, 'threw');
     }
     throw err;
   }
@@ -152,7 +154,7 @@ function boundEmit(original: Emit, response: boolean): Emit {
       // eslint-disable-next-line prefer-rest-params
       return original.apply(this, arguments as unknown as [string]);
     }
-    if (!response || state.ended || (event !== 'finish' && event !== 'close')) {
+    if (state.ended || (response ? event !== 'finish' && event !== 'close' : event !== 'close')) {
       // eslint-disable-next-line prefer-rest-params
       return emitIn(state, original, this, arguments);
     }
@@ -160,7 +162,13 @@ function boundEmit(original: Emit, response: boolean): Emit {
       // eslint-disable-next-line prefer-rest-params
       return emitIn(state, original, this, arguments);
     } finally {
-      if (!state.ended) endServerSpan(state, this as unknown as ServerResponse, event === 'close');
+      if (response) {
+        if (!state.ended) endServerSpan(state, this as unknown as ServerResponse, event === 'close' ? 'closed' : 'finished');
+      } else if (!state.ended && state.res !== undefined && state.res.socket == null && this.socket?.destroyed === true) {
+        // A pipelined request queued behind another whose connection closed: its response never
+        // got the connection, so it emits neither 'finish' nor 'close'. Only the request says so.
+        endServerSpan(state, state.res, 'closed');
+      }
     }
   };
 }
@@ -175,20 +183,27 @@ function applyEmit(original: Emit, self: unknown, args: IArguments): boolean {
   return original.apply(self, args as unknown as [string]);
 }
 
-function endServerSpan(state: ServerRequest, res: ServerResponse, closed: boolean): void {
+/** How a request's exchange ended: its response finished, its connection closed, or its handler threw. */
+type Ending = 'finished' | 'closed' | 'threw';
+
+function endServerSpan(state: ServerRequest, res: ServerResponse, ending: Ending): void {
   const span = state.span;
   if (span.isRecording()) {
     // Closed before the headers went out: no status was sent. Headers sent, body cut short (a
     // stream the client left, server-sent events): the status stands, as the official does it.
-    state.notSent = closed && !res.headersSent;
+    // A handler that threw sent nothing either, unless it wrote the headers first.
+    state.notSent = ending !== 'finished' && !res.headersSent;
     // A provisional span (error forcing) is usually discarded: it gets the response-side
     // attributes only if kept. Its name and status are set now: they decide whether it is kept.
     // (A provisional span of an older tracewise copy may lack deferAttributes.)
     if (isProvisional(span) && typeof span.deferAttributes === 'function') span.deferAttributes(state);
     else span.setAttributes(state.deferredAttributes());
     if (state.route !== undefined) span.updateName(`${spanName(state.method)} ${state.route}`);
-    if (state.notSent) span.setStatus({ code: SpanStatusCode.ERROR, message: NOT_SENT });
-    else if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    if (ending === 'closed' && state.notSent) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: NOT_SENT });
+      // The conventions' error.type when no status was sent: a low-cardinality identifier.
+      span.setAttribute('error.type', CONNECTION_CLOSED);
+    } else if (ending !== 'threw' && res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     if (state.responseHook !== undefined) safely(state.responseHook, span, res);
   }
   finish(state);

@@ -19,17 +19,22 @@ export interface HostHeaders {
   host: string | undefined;
   forwarded: string | undefined;
   forwardedHost: string | undefined;
+  forwardedProto: string | undefined;
 }
 
 /**
  * The sampling-relevant attributes of a SERVER span, known when the request arrives (what a
  * rule sampler may match on): method, path, query (credentials redacted), scheme, and the server
- * address and port the client used (Forwarded `host=`, X-Forwarded-Host, then Host; the port
- * defaults to the scheme's).
+ * address and port the client used (Forwarded `host=`, X-Forwarded-Host, then Host). The scheme
+ * is the original client's when a proxy says it (Forwarded `proto=`, X-Forwarded-Proto), else the
+ * connection's; a port left out defaults to that scheme's, except for a host a proxy reported
+ * without saying the scheme (the official instrumentation's rule: the port is then unknown).
  */
 export function requestStartAttributes(req: IncomingMessage, method: string, headers: HostHeaders): Attributes {
   const url = req.url ?? '/';
-  const scheme = (req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http';
+  const proto = forwardedParam(headers.forwarded, 'proto') ?? firstOf(headers.forwardedProto);
+  const forwardedScheme = proto === undefined ? undefined : knownScheme(proto);
+  const scheme = forwardedScheme ?? ((req.socket as { encrypted?: boolean } | null)?.encrypted === true ? 'https' : 'http');
   let path: string;
   let query: string | undefined;
   // Origin-form without dot segments (nearly every request): split by hand. Anything else
@@ -54,8 +59,9 @@ export function requestStartAttributes(req: IncomingMessage, method: string, hea
   };
   if (query) attributes['url.query'] = redactQuery(query);
   if (method === '_OTHER' && req.method !== undefined) attributes['http.request.method_original'] = req.method;
-  const host = forwardedParam(headers.forwarded, 'host') ?? firstOf(headers.forwardedHost) ?? headers.host;
-  if (host !== undefined) setServerAddress(attributes, host, scheme);
+  const proxied = forwardedParam(headers.forwarded, 'host') ?? firstOf(headers.forwardedHost);
+  const host = proxied ?? headers.host;
+  if (host !== undefined) setServerAddress(attributes, host, proxied !== undefined && forwardedScheme === undefined ? undefined : scheme);
   return attributes;
 }
 
@@ -89,8 +95,17 @@ export function responseAttributes(
   return attributes;
 }
 
-/** `server.address` / `server.port` from a host: `name`, `name:port`, `[v6]:port`. */
-function setServerAddress(attributes: Attributes, host: string, scheme: string): void {
+/** `http` or `https` from a forwarded proto value, case-insensitively; undefined for anything else. */
+function knownScheme(proto: string): 'http' | 'https' | undefined {
+  const p = proto.toLowerCase();
+  return p === 'https' ? 'https' : p === 'http' ? 'http' : undefined;
+}
+
+/**
+ * `server.address` / `server.port` from a host: `name`, `name:port`, `[v6]:port`. Without a
+ * port, the scheme's default, or none when the scheme is unknown.
+ */
+function setServerAddress(attributes: Attributes, host: string, scheme: string | undefined): void {
   let name = host;
   let port: string | undefined;
   if (host.startsWith('[')) {
@@ -107,6 +122,7 @@ function setServerAddress(attributes: Attributes, host: string, scheme: string):
   }
   if (name.length === 0) return;
   attributes['server.address'] = name;
+  if (port === undefined && scheme === undefined) return;
   const n = port === undefined ? (scheme === 'https' ? 443 : 80) : Number(port);
   if (Number.isInteger(n) && n > 0 && n < 65536) attributes['server.port'] = n;
 }
@@ -121,10 +137,11 @@ function firstOf(value: string | undefined): string | undefined {
 const FORWARDED_PARAM = {
   host: /(?:^|[;\s])host=("([^"]*)"|[^;,\s]*)/i,
   for: /(?:^|[;\s])for=("([^"]*)"|[^;,\s]*)/i,
+  proto: /(?:^|[;\s])proto=("([^"]*)"|[^;,\s]*)/i,
 };
 
 /** A parameter of the first element of a `Forwarded` header (RFC 7239), unquoted. */
-function forwardedParam(forwarded: string | undefined, name: 'host' | 'for'): string | undefined {
+function forwardedParam(forwarded: string | undefined, name: keyof typeof FORWARDED_PARAM): string | undefined {
   if (forwarded === undefined) return undefined;
   const m = FORWARDED_PARAM[name].exec(forwarded.split(',')[0]);
   if (m === null) return undefined;
