@@ -157,7 +157,8 @@ describe('HttpServerInstrumentation', () => {
     await send('/plain?n=2', { headers: { Forwarded: 'host=fw.example;proto=HTTPS' } });
     await send('/plain?n=3', { headers: { 'X-Forwarded-Host': 'bare.example' } });
     await send('/plain?n=4', { headers: { host: 'direct.example' } });
-    const spans = await received(t, 4);
+    await send('/plain?n=5', { headers: { Forwarded: 'for=192.0.2.1, for=10.0.0.1;host=hop.example;proto=https' } });
+    const spans = await received(t, 5);
     const byN = (n: number) => spans.find((s) => s.attributes['url.query'] === `n=${n}`)!.attributes;
     expect(byN(1)).toMatchObject({ 'url.scheme': 'https', 'server.address': 'api.example.com', 'server.port': 443 });
     expect(byN(2)).toMatchObject({ 'url.scheme': 'https', 'server.address': 'fw.example', 'server.port': 443 });
@@ -165,6 +166,8 @@ describe('HttpServerInstrumentation', () => {
     expect(byN(3)).toMatchObject({ 'url.scheme': 'http', 'server.address': 'bare.example' });
     expect(byN(3)['server.port']).toBeUndefined();
     expect(byN(4)).toMatchObject({ 'url.scheme': 'http', 'server.address': 'direct.example', 'server.port': 80 });
+    // Each parameter from the first hop that has it: the client from the first, the host from the second.
+    expect(byN(5)).toMatchObject({ 'url.scheme': 'https', 'server.address': 'hop.example', 'server.port': 443, 'client.address': '192.0.2.1' });
   });
 
   it('continues the caller’s trace from traceparent, and reports X-Forwarded-For as the client', async () => {

@@ -140,13 +140,21 @@ const FORWARDED_PARAM = {
   proto: /(?:^|[;\s])proto=("([^"]*)"|[^;,\s]*)/i,
 };
 
-/** A parameter of the first element of a `Forwarded` header (RFC 7239), unquoted. */
+/**
+ * A parameter of a `Forwarded` header (RFC 7239), unquoted: from the first element (hop) that
+ * has it, as instrumentation-http reads it (a proxy that adds only `for=` does not hide the
+ * `host=` of the one before it).
+ */
 function forwardedParam(forwarded: string | undefined, name: keyof typeof FORWARDED_PARAM): string | undefined {
   if (forwarded === undefined) return undefined;
-  const m = FORWARDED_PARAM[name].exec(forwarded.split(',')[0]);
-  if (m === null) return undefined;
-  const v = m[2] ?? m[1];
-  return v.length > 0 ? v : undefined;
+  const re = FORWARDED_PARAM[name];
+  for (const element of forwarded.split(',')) {
+    const m = re.exec(element);
+    if (m === null) continue;
+    const v = m[2] ?? m[1];
+    return v.length > 0 ? v : undefined;
+  }
+  return undefined;
 }
 
 /** The original client, from `Forwarded: for=...` or the first `X-Forwarded-For` entry. */
