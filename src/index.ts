@@ -16,6 +16,8 @@ export {
 } from './instrumentations/httpServer/httpServerInstrumentation.js';
 export {
   createPropagator,
+  propagatorsFromEnv,
+  validatePropagators,
   injectInto,
   extractFrom,
   httpHeaders,
@@ -38,6 +40,9 @@ export {
   baggageMetadata,
   baggageProperties,
   W3CBaggagePropagator,
+  parseBaggageHeader,
+  serializeBaggage,
+  type BaggageMember,
   type BaggageManager,
   type BaggageAllow,
 } from './baggage/index.js';
@@ -53,6 +58,7 @@ export {
   alwaysOn,
   alwaysOff,
   samplerFromEnv,
+  createSamplerControl,
   ATTR_TRACEWISE_SAMPLER,
   ATTR_TRACEWISE_SAMPLING_PROBABILITY,
   type HeadSamplerOptions,
@@ -65,6 +71,9 @@ export {
   type SamplingRule,
   type AttributeMatcher,
   type ParentKind,
+  type SamplerControl,
+  type SamplerControlOptions,
+  type Boost,
 } from './sampling/index.js';
 export type { BoostSamplingOptions } from './tracing.js';
 export {
