@@ -239,6 +239,9 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     throw new InvalidConfigError('baggage', `expected an object, got ${describe(c.baggage)}`, 'Pass e.g. { staticEntries: { region: "eu" }, allow: ["tenant"] }.');
   }
   const baggage = (c.baggage as BaggageConfig | undefined) ?? {};
+  for (const key of Object.keys(baggage)) {
+    if (key !== 'staticEntries' && key !== 'allow') throw new InvalidConfigError(`baggage.${key}`, 'unknown option', 'Remove it; known options are: staticEntries, allow.');
+  }
   // Validates `allow` now, so a bad one fails here rather than when the processor is built.
   baggageSpanProcessor(baggage.allow);
 

@@ -43,6 +43,9 @@ export const EXPORT_CONFIG_KEYS = [
   'exportTimeout', 'maxBufferBytes', 'spoolDirectory', 'maxQueueSize', 'export',
 ] as const;
 
+/** Top-level options that go to the pipeline as they are. */
+const TOP_PIPELINE_KEYS = ['endpoint', 'protocol', 'compression', 'exportBatchSize', 'exportInterval', 'exportTimeout', 'maxBufferBytes', 'spoolDirectory'] as const;
+
 /** tracewise follows the spec's OTEL_BSP_SCHEDULE_DELAY default, not the pipeline's own 1 s. */
 const DEFAULT_EXPORT_INTERVAL = 5000;
 const DEFAULT_MAX_QUEUE_SIZE = 2048;
@@ -73,8 +76,11 @@ export function resolveExportConfig(c: ExportConfig, env: Env): ResolvedExportCo
       throw new InvalidConfigError('headers', 'expected an object of string values', 'Pass e.g. { "x-api-key": process.env.KEY }.');
     }
   }
-  const { export: advanced = {}, maxQueueSize, headers, ...top } = c;
-  const code: ExportPipelineOptions = { ...defined(advanced), ...defined(top) };
+  const { export: advanced = {}, maxQueueSize, headers } = c;
+  // The top-level export options only (`c` is the whole initTracing() config).
+  const top: ExportPipelineOptions = {};
+  for (const key of TOP_PIPELINE_KEYS) if (c[key] !== undefined) (top as Record<string, unknown>)[key] = c[key];
+  const code: ExportPipelineOptions = { ...defined(advanced), ...top };
   // Headers are checked against the protocol in use, which the environment may choose.
   const envProtocol = envString(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? envString(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   validateExportOptions({

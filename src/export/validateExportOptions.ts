@@ -4,6 +4,20 @@ import { headerRule, isHeaderName, isHeaderValue } from './headerRules.js';
 
 const HOUR = 3_600_000;
 
+/** The options createExportPipeline() knows; any other key is a typo that would go unnoticed. */
+const KNOWN_OPTIONS = [
+  'protocol', 'endpoint', 'headers', 'compression', 'exportTimeout', 'insecure', 'certificate', 'clientKey',
+  'clientCertificate', 'exportBatchSize', 'exportInterval', 'maxConcurrentExports', 'maxBatchBytes', 'maxBufferBytes',
+  'retry', 'spoolDirectory', 'maxSpoolBytes', 'flushTimeout', 'observer',
+];
+const KNOWN_RETRY_OPTIONS = ['initialBackoff', 'maxBackoff', 'maxUnreachableBackoff', 'multiplier', 'maxServerDelay'];
+
+function checkKeys(prefix: string, o: object, known: readonly string[]): void {
+  for (const key of Object.keys(o)) {
+    if (!known.includes(key)) throw new InvalidConfigError(`${prefix}${key}`, 'unknown option', `Remove it; known options are: ${known.join(', ')}.`);
+  }
+}
+
 function checkNumber(
   option: string,
   value: unknown,
@@ -73,6 +87,7 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
     throw new InvalidConfigError('options', 'expected an object', 'Pass an options object (or nothing).');
   }
   const o = options;
+  checkKeys('', o, KNOWN_OPTIONS);
   const protocol = o.protocol ?? 'grpc';
   if (protocol !== 'grpc' && protocol !== 'http/protobuf') {
     throw new InvalidConfigError('protocol', `"${String(protocol)}" is not supported`, 'Use "grpc" or "http/protobuf".');
@@ -124,6 +139,8 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
   }
   if (o.retry !== undefined) {
     const r = o.retry;
+    if (typeof r !== 'object' || r === null) throw new InvalidConfigError('retry', 'expected an object of retry options', 'Pass e.g. { maxBackoff: 10000 }.');
+    checkKeys('retry.', r, KNOWN_RETRY_OPTIONS);
     checkNumber('retry.initialBackoff', r.initialBackoff, { min: 1, max: HOUR, unit: ' ms' });
     checkNumber('retry.maxBackoff', r.maxBackoff, { min: 1, max: HOUR, unit: ' ms' });
     checkNumber('retry.maxUnreachableBackoff', r.maxUnreachableBackoff, { min: 1, max: HOUR, unit: ' ms' });
