@@ -75,8 +75,11 @@ export function createBackoff(o: BackoffOptions): Backoff {
       const now = Date.now();
       if (out.retryAfterMs !== undefined) {
         failures++;
-        // +1 ms: a timer may fire a fraction of a millisecond early, and the server's delay is a floor.
-        const at = now + serverDelay(out.retryAfterMs, o.retry) + 1;
+        // The server's delay is a floor, not a replacement for backing off: `Retry-After: 0`, a
+        // date in the past or an empty RetryInfo would otherwise retry every millisecond. +1 ms:
+        // a timer may fire a fraction of a millisecond early.
+        const own = backoffDelay(failures, o.retry.maxBackoff, o.retry);
+        const at = now + Math.max(serverDelay(out.retryAfterMs, o.retry), own) + 1;
         if (!timer || at > until) arm(at, true);
         else throttled = true;
       } else if (!timer) {

@@ -72,9 +72,10 @@ export function retryDelayFromStatusDetails(status: Uint8Array): number | undefi
     if (!duration) return undefined;
     const seconds = duration.find((f) => f.no === 1 && f.wire === 0)?.varint ?? 0;
     const nanos = duration.find((f) => f.no === 2 && f.wire === 0)?.varint ?? 0;
-    // Negative int64/int32 arrive as huge varints: treat them as no delay.
-    if (seconds > 2 ** 53 || nanos >= 1e9) return 0;
-    return seconds * 1000 + nanos / 1e6;
+    // A negative field arrives as a huge unsigned varint: a negative duration means no delay,
+    // a bad nanos field alone does not void the seconds.
+    if (seconds > 2 ** 53) return 0;
+    return seconds * 1000 + (nanos < 1e9 ? nanos / 1e6 : 0);
   }
   return undefined;
 }

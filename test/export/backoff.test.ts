@@ -69,4 +69,18 @@ describe('backoff', () => {
     expect(b.failed(fail({ retryAfterMs: 60_000 }))).toBeLessThanOrEqual(1001);
     b.cancel();
   });
+
+  it('still backs off when the server asks for no delay (Retry-After: 0, a past date, empty RetryInfo)', async () => {
+    const { b } = setup();
+    const delays: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const d = b.failed(fail({ retryAfterMs: 0 }));
+      delays.push(d);
+      await sleep(d + 5);
+    }
+    b.cancel();
+    // The pipeline's own exponential backoff (40 ms, then up to 80, 160, 320, jittered), not 1 ms.
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(20);
+    expect(delays[3]).toBeGreaterThan(delays[0]);
+  });
 });

@@ -86,6 +86,20 @@ describe('http/protobuf export pipeline', () => {
     expect(at[1] - at[0]).toBeGreaterThanOrEqual(1000);
   });
 
+  it.each(['0', 'Wed, 21 Oct 2015 07:28:00 GMT'])('backs off on its own when Retry-After says %s (no hot retry loop)', async (retryAfter) => {
+    const server = track(await startOtlpHttpServer());
+    server.setResponder(() => ({ status: 503, retryAfter }));
+    const retry = { initialBackoff: 200, maxBackoff: 400 };
+    const { pipeline, emit } = traced({ ...http, endpoint: server.url, maxConcurrentExports: 1, retry });
+    emit(10);
+    await sleep(1000);
+    // The pipeline's own backoff (200 ms, doubling) allows a handful of requests in a second;
+    // retrying at the server's "0" allowed over a thousand.
+    expect(server.requests.length).toBeGreaterThan(1);
+    expect(server.requests.length).toBeLessThan(15);
+    expect(pipeline.stats().droppedSpans).toBe(0);
+  });
+
   it.each([400, 401, 403, 404, 413, 500])('does not retry HTTP %i, and counts the spans', async (status) => {
     const server = track(await startOtlpHttpServer());
     server.setResponder(() => ({ status }));
