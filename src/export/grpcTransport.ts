@@ -7,7 +7,7 @@ import { loadPem } from './loadPem.js';
 import { quietSoon } from './quiet.js';
 import { retryDelayFromStatusDetails } from './retryInfo.js';
 import { GRPC_DEADLINE_EXCEEDED, GRPC_UNAVAILABLE, grpcStatusName, isRetryableGrpcStatus } from './retryPolicy.js';
-import { afterSetup, setupFailure, type SendOutcome, type Transport } from './transport.js';
+import { ABORTED, afterSetup, setupFailure, type SendOutcome, type Transport } from './transport.js';
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 
@@ -107,6 +107,7 @@ export function createGrpcTransport(o: ResolvedExportOptions): Transport {
     send(body, timeoutMs, signal) {
       return afterSetup(setup, (s) => {
         if (closed) return Promise.resolve(setupFailure(new Error('transport closed')));
+        if (signal.aborted) return Promise.resolve(ABORTED);
         const c = (client ??= new s.grpc.Client(s.address, s.credentials, s.channelOptions));
         return new Promise<SendOutcome>((resolve) => {
           const onAbort = () => call.cancel();

@@ -8,7 +8,7 @@ import { loadPem } from './loadPem.js';
 import { quietSoon } from './quiet.js';
 import { parseRetryAfter } from './retryAfter.js';
 import { isRetryableHttpStatus } from './retryPolicy.js';
-import { afterSetup, type SendOutcome, type Transport } from './transport.js';
+import { ABORTED, afterSetup, type SendOutcome, type Transport } from './transport.js';
 
 // zlib's callback API runs on the thread pool: compressing never blocks the event loop.
 const gzip = promisify(gzipCb);
@@ -60,6 +60,7 @@ export function createHttpTransport(o: ResolvedExportOptions): Transport {
 
   const post = (s: Setup, payload: Uint8Array, timeoutMs: number, signal: AbortSignal) =>
     new Promise<SendOutcome>((resolve) => {
+      if (signal.aborted) return resolve(ABORTED);
       let timedOut = false;
       let settled = false;
       const done = (out: SendOutcome) => {

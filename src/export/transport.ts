@@ -46,6 +46,19 @@ export interface Transport {
   close(): Promise<void>;
 }
 
+/**
+ * The outcome of a request abandoned (shutdown's deadline) before it went out: an `abort` that
+ * came while the transport was still setting up or compressing fires no event later, so the
+ * transports check `signal.aborted` before they start a request.
+ */
+export const ABORTED: SendOutcome = Object.freeze({
+  ok: false,
+  retryable: false,
+  unreachable: false,
+  failure: 'aborted',
+  message: 'abandoned before it was sent',
+});
+
 /** The outcome for a transport that could not be set up (bad certificate file, bad endpoint). */
 export function setupFailure(err: unknown): SendOutcome {
   return {
