@@ -2,7 +2,8 @@
  * Why spans were dropped. Every span that enters the pipeline is eventually exported or counted
  * under exactly one of these.
  * - `buffer_full`: evicted (oldest first) because the memory budget was exhausted and no spool
- *   could take it.
+ *   could take it; also a spool file larger than the whole memory budget (written under a
+ *   larger one), which could never be read back.
  * - `non_retryable`: the collector answered with an error the OTLP spec says not to retry.
  * - `partial_success`: the collector accepted the request but rejected these spans.
  * - `shutdown`: still in memory when `shutdown()`'s deadline passed, or ended after shutdown.

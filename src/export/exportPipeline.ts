@@ -253,7 +253,23 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
     if (!spool || loading || state !== 'running' || backoff.active) return;
     // Read back only when live data is not waiting, and only what fits the memory budget.
     if (buffer.queued >= o.maxConcurrentExports || !spool.hasUnloaded()) return;
-    if (buffer.wouldOverflow(spool.nextSize())) return;
+    const size = spool.nextSize();
+    if (size > o.maxBufferBytes) {
+      // Written under a larger budget: it can never be read back, and would block the files
+      // behind it for good.
+      loading = true;
+      void spool.discardNext('buffer_full').then(() => {
+        loading = false;
+        maybeLoadSpool();
+      });
+      return;
+    }
+    // Idle pooled memory counts against the budget; give it up for a spool read (the pool
+    // refills from live batches), so that a quiet pipeline does not hold spooled data back.
+    while (buffer.wouldOverflow(size) && pool.discardOne() > 0) {
+      /* one idle buffer let go */
+    }
+    if (buffer.wouldOverflow(size)) return;
     loading = true;
     void spool.loadNext().then((b) => {
       loading = false;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Batch } from './byteBuffer.js';
 import type { DropReason } from './exportObserver.js';
 import { quietSoon } from './quiet.js';
-import { decodeSpoolFile, encodeSpoolFile, parseSpoolFileName, spoolFileName, SPOOL_TMP_SUFFIX } from './spoolFile.js';
+import { decodeSpoolFile, encodeSpoolFile, parseSpoolFileName, spoolFileName, SPOOL_TMP_SUFFIX, SPOOL_HEADER_BYTES } from './spoolFile.js';
 
 /**
  * A bounded directory of batches waiting for the collector: those evicted from memory and those
@@ -22,8 +22,10 @@ export interface Spool {
   readonly spans: number;
   /** Whether a file is waiting to be read back. */
   hasUnloaded(): boolean;
-  /** Size of the file `loadNext()` would read, 0 when none. */
+  /** Payload size of the file `loadNext()` would read (what it takes in memory), 0 when none. */
   nextSize(): number;
+  /** Deletes the file `loadNext()` would read, counting its spans under `reason`. */
+  discardNext(reason: DropReason): Promise<void>;
   /** Stores a batch, or counts it as dropped. Never rejects. */
   write(batch: Batch): Promise<void>;
   /** Reads back the oldest file not yet in memory; corrupt files are counted, deleted and skipped. */
@@ -157,7 +159,15 @@ export function createSpool(o: SpoolOptions): Spool {
       return spans;
     },
     hasUnloaded: () => entries.some((e) => !e.loaded),
-    nextSize: () => entries.find((e) => !e.loaded)?.bytes ?? 0,
+    nextSize: () => Math.max(0, (entries.find((e) => !e.loaded)?.bytes ?? 0) - SPOOL_HEADER_BYTES),
+    async discardNext(reason) {
+      const e = entries.find((x) => !x.loaded);
+      if (!e) return;
+      forget(e);
+      o.dropped(e.spans, reason);
+      await del(e.name);
+      o.changed();
+    },
     write(b) {
       // One write at a time, in order: files keep their age order and a burst of evictions does
       // not open hundreds of descriptors at once.

@@ -4,14 +4,16 @@
  * spans; overflow from memory goes to disk and comes back; a corrupt file is skipped and counted.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ExportPipelineOptions } from '../../src/export/index.js';
-import { spoolFileName } from '../../src/export/spoolFile.js';
+import { encodeSpoolFile, spoolFileName } from '../../src/export/spoolFile.js';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startOtlpHttpServer } from '../helpers/otlpHttpServer.js';
 import { startOtlpServer } from '../helpers/otlpServer.js';
 import { exactlyOnce, onCleanup, sleep, track, traced, waitFor } from './pipelineHarness.js';
@@ -76,6 +78,32 @@ describe.each(Object.entries(receivers))('spool over %s', (_protocol, startRecei
     await waitFor(() => second.pipeline.stats().dropped.spool_corrupt === 33);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     await waitFor(() => second.pipeline.stats().spooledSpans === 0);
+    expect(await readdir(spoolDirectory)).toEqual([]);
+  });
+});
+
+/** An encoded request of `n` spans named `${prefix}-${i}`, each with a `pad`-character attribute. */
+function encodedSpans(prefix: string, n: number, pad: number): Uint8Array {
+  const memory = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('t');
+  for (let i = 0; i < n; i++) tracer.startSpan(`${prefix}-${i}`, { attributes: { pad: 'z'.repeat(pad) } }).end();
+  return ProtobufTraceSerializer.serializeRequest(memory.getFinishedSpans())!;
+}
+
+describe('spool files and the memory budget', () => {
+  it('drops and counts a file larger than the whole budget, and sends the files behind it', async () => {
+    const server = track(await startOtlpServer());
+    const spoolDirectory = await spoolDir();
+    await mkdir(spoolDirectory, { recursive: true });
+    const then = Date.now() - 10_000;
+    // Written by an earlier process with a larger budget: about 1 MB, then a small file.
+    await writeFile(join(spoolDirectory, spoolFileName(then, 1, 0, 500)), encodeSpoolFile(encodedSpans('big', 500, 2000), 500));
+    await writeFile(join(spoolDirectory, spoolFileName(then, 1, 1, 10)), encodeSpoolFile(encodedSpans('small', 10, 10), 10));
+    const { pipeline } = traced({ endpoint: server.url, spoolDirectory, maxBufferBytes: 512 * 1024 });
+    await server.waitForSpans(10);
+    await waitFor(() => pipeline.stats().dropped.buffer_full === 500);
+    expect(exactlyOnce(server.spans, Array.from({ length: 10 }, (_, i) => `small-${i}`))).toEqual({ missing: 0, duplicates: 0 });
+    await waitFor(() => pipeline.stats().spooledSpans === 0);
     expect(await readdir(spoolDirectory)).toEqual([]);
   });
 });
