@@ -274,9 +274,10 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
     void spool.loadNext().then((b) => {
       loading = false;
       if (b) {
-        rec.spoolRead();
-        if (state === 'closed') spool.unload(b.spoolFile!);
+        // Live batches may have filled the budget during the read: the file waits on disk.
+        if (state === 'closed' || buffer.wouldOverflow(footprint(b))) spool.unload(b.spoolFile!);
         else {
+          rec.spoolRead();
           buffer.hold(b);
           buffer.enqueue(b);
         }
