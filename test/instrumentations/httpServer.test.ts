@@ -20,6 +20,8 @@ const tracer = () => trace.getTracer('handler');
 let seenInHandler: Record<string, unknown> = {};
 let rememberedContext: Context | undefined;
 let rememberedRequest: WeakRef<http.IncomingMessage> | undefined;
+/** Called by the never-answering routes once their handler has done its part. */
+let onUnanswered: (() => void) | undefined;
 
 /** The app: every route of the tests, each doing what its name says. */
 const handler: http.RequestListener = (req, res) => {
@@ -52,6 +54,11 @@ const handler: http.RequestListener = (req, res) => {
     res.end('ctx');
   } else if (path === '/hang') {
     req.socket.setTimeout(0); // answered never: the client goes away
+    onUnanswered?.();
+  } else if (path === '/drain-hang') {
+    // reads the body (as a body parser would), then never answers
+    req.resume();
+    req.on('end', () => onUnanswered?.());
   } else if (path === '/stream') {
     res.writeHead(200, { 'content-type': 'text/event-stream' }).write('data: 1\n\n'); // never ended
   } else if (path === '/annotated') {
@@ -243,21 +250,24 @@ describe('HttpServerInstrumentation', () => {
     expect(span.attributes).toMatchObject({ 'network.peer.address': '127.0.0.1', 'client.address': '127.0.0.1' });
   });
 
-  it('ends the span of a pipelined request whose connection closed before its turn, and unpatches after', async () => {
+  it.each([
+    ['GET /hang', 'GET /hang HTTP/1.1\r\nHost: x\r\n\r\n', '/hang'],
+    ['POST /drain-hang with a body it reads', 'POST /drain-hang HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc', '/drain-hang'],
+  ])('ends the span of a pipelined request whose connection closed before its turn (%s), and unpatches after', async (_case, second, path) => {
     const inst = new HttpServerInstrumentation();
     const t = fx.init({ instrumentations: [inst] });
     const { port } = new URL(url);
     await new Promise<void>((resolve) => {
       const socket = new Socket();
-      socket.connect(Number(port), '127.0.0.1', () => {
-        // Two requests in one write: the second (never answered) waits behind the first (100 ms).
-        socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hang HTTP/1.1\r\nHost: x\r\n\r\n');
-        setTimeout(() => socket.destroy(), 40);
-      });
+      // The second request is never answered, and waits behind the first (100 ms): the
+      // connection closes once its handler has run.
+      onUnanswered = () => socket.destroy();
+      socket.connect(Number(port), '127.0.0.1', () => socket.write(`GET /slow HTTP/1.1\r\nHost: x\r\n\r\n${second}`));
       socket.on('close', () => resolve());
     });
+    onUnanswered = undefined;
     const spans = await received(t, 2);
-    const queued = spans.find((s) => s.attributes['url.path'] === '/hang')!;
+    const queued = spans.find((s) => s.attributes['url.path'] === path)!;
     expect(queued.status).toMatchObject({ code: 2, message: 'connection closed before the response was sent' });
     expect(queued.attributes['error.type']).toBe('connection_closed');
     expect(spans.find((s) => s.attributes['url.path'] === '/slow')!.status.code).toBe(2);

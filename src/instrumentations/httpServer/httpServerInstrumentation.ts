@@ -1,4 +1,5 @@
 import { IncomingMessage, ServerResponse, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { context, INVALID_SPAN_CONTEXT, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped, type InstrumentationConfig } from '@opentelemetry/instrumentation';
@@ -164,13 +165,37 @@ function boundEmit(original: Emit, response: boolean): Emit {
     } finally {
       if (response) {
         if (!state.ended) endServerSpan(state, this as unknown as ServerResponse, event === 'close' ? 'closed' : 'finished');
-      } else if (!state.ended && state.res !== undefined && state.res.socket == null && this.socket?.destroyed === true) {
-        // A pipelined request queued behind another whose connection closed: its response never
-        // got the connection, so it emits neither 'finish' nor 'close'. Only the request says so.
-        endServerSpan(state, state.res, 'closed');
+      } else if (!state.ended && state.res !== undefined && state.res.socket == null && this.socket) {
+        // A pipelined request queued behind another: its response has not got the connection
+        // yet, and if the connection closes first it emits neither 'finish' nor 'close'. The
+        // request's own 'close' comes when its body has been read (the connection may live on),
+        // or when the connection closes.
+        if (this.socket.destroyed) endServerSpan(state, state.res, 'closed');
+        else endWhenConnectionCloses(this.socket as Socket & WithQueued, state);
       }
     }
   };
+}
+
+/** Queued requests of a connection whose response may never get it (see boundEmit). */
+const QUEUED: unique symbol = Symbol('tracewise.queuedRequests') as never;
+type WithQueued = { [QUEUED]?: ServerRequest[] };
+
+/** One 'close' listener per connection, for all its queued requests (pipelining may queue many). */
+function endWhenConnectionCloses(socket: Socket & WithQueued, state: ServerRequest): void {
+  let queued = socket[QUEUED];
+  if (queued === undefined) {
+    queued = socket[QUEUED] = [];
+    socket.once('close', () => {
+      const list = socket[QUEUED] ?? [];
+      socket[QUEUED] = undefined;
+      for (const s of list) if (!s.ended && s.res !== undefined && s.res.socket == null) endServerSpan(s, s.res, 'closed');
+    });
+  } else {
+    // Requests answered since: nothing left to end.
+    for (let i = queued.length - 1; i >= 0; i--) if (queued[i].ended) queued.splice(i, 1);
+  }
+  queued.push(state);
 }
 
 function emitIn(state: ServerRequest, original: Emit, self: IncomingMessage, args: IArguments): boolean {

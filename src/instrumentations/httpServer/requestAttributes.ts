@@ -130,7 +130,8 @@ function setServerAddress(attributes: Attributes, host: string, scheme: string |
 /** The first value of a comma-separated header (a proxy chain appends). */
 function firstOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const first = value.split(',')[0].trim();
+  const comma = value.indexOf(',');
+  const first = (comma === -1 ? value : value.slice(0, comma)).trim();
   return first.length > 0 ? first : undefined;
 }
 
