@@ -39,6 +39,8 @@ export function createBackoff(o: BackoffOptions): Backoff {
   let throttled = false;
   let probing = false;
   let failures = 0;
+  /** Consecutive failures that came with a server-requested delay (reset by a success). */
+  let throttles = 0;
 
   const arm = (at: number, byServer: boolean) => {
     clearTimeout(timer);
@@ -75,10 +77,12 @@ export function createBackoff(o: BackoffOptions): Backoff {
       const now = Date.now();
       if (out.retryAfterMs !== undefined) {
         failures++;
+        throttles++;
         // The server's delay is a floor, not a replacement for backing off: `Retry-After: 0`, a
-        // date in the past or an empty RetryInfo would otherwise retry every millisecond. +1 ms:
-        // a timer may fire a fraction of a millisecond early.
-        const own = backoffDelay(failures, o.retry.maxBackoff, o.retry);
+        // date in the past or an empty RetryInfo would otherwise retry every millisecond. The
+        // own part counts only such answers in a row, so a first throttle after an outage is not
+        // stretched by the outage's failures. +1 ms: a timer may fire a fraction of a millisecond early.
+        const own = backoffDelay(throttles, o.retry.maxBackoff, o.retry);
         const at = now + Math.max(serverDelay(out.retryAfterMs, o.retry), own) + 1;
         if (!timer || at > until) arm(at, true);
         else throttled = true;
@@ -94,6 +98,7 @@ export function createBackoff(o: BackoffOptions): Backoff {
     },
     succeeded() {
       failures = 0;
+      throttles = 0;
       probing = false;
       if (timer && !throttled) end();
     },

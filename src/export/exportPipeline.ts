@@ -249,6 +249,20 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
     waiters.settle(b);
   };
 
+  /**
+   * Whether `size` more bytes fit the budget, letting idle pooled memory go if that is what it
+   * takes (the pool refills from live batches), so that a quiet pipeline does not hold spooled
+   * data back; the pool is left alone when held batches alone leave no room.
+   */
+  const roomFor = (size: number): boolean => {
+    if (!buffer.wouldOverflow(size)) return true;
+    if (buffer.heldBytes + size > o.maxBufferBytes) return false;
+    while (buffer.wouldOverflow(size) && pool.discardOne() > 0) {
+      /* one idle buffer let go */
+    }
+    return !buffer.wouldOverflow(size);
+  };
+
   const maybeLoadSpool = () => {
     if (!spool || loading || state !== 'running' || backoff.active) return;
     // Read back only when live data is not waiting, and only what fits the memory budget.
@@ -264,18 +278,13 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
       });
       return;
     }
-    // Idle pooled memory counts against the budget; give it up for a spool read (the pool
-    // refills from live batches), so that a quiet pipeline does not hold spooled data back.
-    while (buffer.wouldOverflow(size) && pool.discardOne() > 0) {
-      /* one idle buffer let go */
-    }
-    if (buffer.wouldOverflow(size)) return;
+    if (!roomFor(size)) return;
     loading = true;
     void spool.loadNext().then((b) => {
       loading = false;
       if (b) {
         // Live batches may have filled the budget during the read: the file waits on disk.
-        if (state === 'closed' || buffer.wouldOverflow(footprint(b))) spool.unload(b.spoolFile!);
+        if (state === 'closed' || !roomFor(footprint(b))) spool.unload(b.spoolFile!);
         else {
           rec.spoolRead();
           buffer.hold(b);

@@ -83,4 +83,17 @@ describe('backoff', () => {
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(20);
     expect(delays[3]).toBeGreaterThan(delays[0]);
   });
+
+  it('does not stretch a server-requested delay by the failures of an outage before it', async () => {
+    const { b } = setup();
+    for (let i = 0; i < 5; i++) {
+      const d = b.failed(fail({ unreachable: true }));
+      await sleep(d + 5);
+    }
+    // The collector is back and throttles: its 100 ms, not the outage's grown backoff (up to 400).
+    const d = b.failed(fail({ retryAfterMs: 100 }));
+    expect(d).toBeGreaterThanOrEqual(100);
+    expect(d).toBeLessThanOrEqual(101);
+    b.cancel();
+  });
 });
