@@ -77,6 +77,9 @@ export function resolveExportConfig(c: ExportConfig, env: Env): ResolvedExportCo
     }
   }
   const { export: advanced = {}, maxQueueSize, headers } = c;
+  if ((advanced as ExportPipelineOptions).flushTimeout !== undefined) {
+    throw new InvalidConfigError('export.flushTimeout', 'not an initTracing() option', 'Use `shutdownTimeout`: it bounds forceFlush() and shutdown() for the whole of tracing.');
+  }
   // The top-level export options only (`c` is the whole initTracing() config).
   const top: ExportPipelineOptions = {};
   for (const key of TOP_PIPELINE_KEYS) if (c[key] !== undefined) (top as Record<string, unknown>)[key] = c[key];

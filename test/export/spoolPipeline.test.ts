@@ -18,6 +18,16 @@ import { startOtlpHttpServer } from '../helpers/otlpHttpServer.js';
 import { startOtlpServer } from '../helpers/otlpServer.js';
 import { exactlyOnce, onCleanup, sleep, track, traced, waitFor } from './pipelineHarness.js';
 
+/** The spool forgets a file before its unlink completes: wait for the directory itself. */
+async function emptied(dir: string): Promise<string[]> {
+  for (let i = 0; i < 200; i++) {
+    const files = await readdir(dir);
+    if (files.length === 0) return files;
+    await sleep(20);
+  }
+  return readdir(dir);
+}
+
 async function spoolDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tw-spool-'));
   onCleanup(() => rm(dir, { recursive: true, force: true }));
@@ -60,7 +70,7 @@ describe.each(Object.entries(receivers))('spool over %s', (_protocol, startRecei
     await waitFor(() => second.pipeline.stats().exportedSpans === 450);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     await waitFor(() => second.pipeline.stats().spooledSpans === 0);
-    expect(await readdir(spoolDirectory)).toEqual([]);
+    expect(await emptied(spoolDirectory)).toEqual([]);
     expect(second.pipeline.stats().spoolReads).toBe(5);
   });
 
@@ -78,7 +88,7 @@ describe.each(Object.entries(receivers))('spool over %s', (_protocol, startRecei
     await waitFor(() => second.pipeline.stats().dropped.spool_corrupt === 33);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
     await waitFor(() => second.pipeline.stats().spooledSpans === 0);
-    expect(await readdir(spoolDirectory)).toEqual([]);
+    expect(await emptied(spoolDirectory)).toEqual([]);
   });
 });
 
@@ -104,7 +114,7 @@ describe('spool files and the memory budget', () => {
     await waitFor(() => pipeline.stats().dropped.buffer_full === 500);
     expect(exactlyOnce(server.spans, Array.from({ length: 10 }, (_, i) => `small-${i}`))).toEqual({ missing: 0, duplicates: 0 });
     await waitFor(() => pipeline.stats().spooledSpans === 0);
-    expect(await readdir(spoolDirectory)).toEqual([]);
+    expect(await emptied(spoolDirectory)).toEqual([]);
   });
 });
 
@@ -148,7 +158,7 @@ describe.each(Object.entries(receivers))('spool across real processes over %s', 
     const names = Array.from({ length: 300 }, (_, i) => `restart-${i}`);
     await server.waitForSpans(300);
     expect(exactlyOnce(server.spans, names)).toEqual({ missing: 0, duplicates: 0 });
-    expect(await readdir(spoolDirectory)).toEqual([]);
+    expect(await emptied(spoolDirectory)).toEqual([]);
   }, 90_000);
 });
 

@@ -34,6 +34,7 @@ describe('typed configuration errors', () => {
     [{ export: { maxBuferBytes: 1 << 20 } }, 'maxBuferBytes'],
     [{ export: { retry: { maxBackof: 1000 } } }, 'retry.maxBackof'],
     [{ baggage: { alow: ['tenant'] } }, 'baggage.alow'],
+    [{ export: { flushTimeout: 1000 } }, 'export.flushTimeout'],
     [{ exportInterval: -5 }, 'exportInterval'],
     [{ protocol: 'http/json' }, 'protocol'],
     [{ spoolDirectory: 42 }, 'spoolDirectory'],
