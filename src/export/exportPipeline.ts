@@ -22,7 +22,6 @@ export interface ExportPipeline extends SpanProcessor {
   stats(): ExportStats;
 }
 
-
 /** Bytes on their way to the spool, on top of the memory budget; beyond it, eviction drops. */
 const SPOOL_BACKLOG_BYTES = 8 * 1024 * 1024;
 
@@ -53,7 +52,8 @@ export function createExportPipeline(options: ExportPipelineOptions = {}): Expor
   const rec = createStatsRecorder(o.observer);
   // Collector-provided text is logged: never with our own credentials in it.
   const redact = secretRedactor(o.headers);
-  // Their asynchronous setup (certificate files, the spool's directory scan) runs in quietSoon().
+  // The transports' and the spool's asynchronous setup (certificate files, the directory scan)
+  // runs in quietSoon() (quiet.ts): with tracing suppressed, even under initTracing().
   const transport = o.protocol === 'grpc' ? createGrpcTransport(o) : createHttpTransport(o);
   const pool = createBufferPool(Math.min(MAX_IDLE_BYTES, o.maxBufferBytes >> IDLE_SHARE_SHIFT));
   const buffer = createByteBuffer(o.maxBufferBytes, () => pool.idleBytes);
