@@ -90,7 +90,8 @@ describe('http/protobuf export pipeline', () => {
     const server = track(await startOtlpHttpServer());
     server.setResponder(() => ({ status: 503, retryAfter }));
     const retry = { initialBackoff: 200, maxBackoff: 400 };
-    const { pipeline, emit } = traced({ ...http, endpoint: server.url, maxConcurrentExports: 1, retry });
+    // flushTimeout: the collector never accepts, so cleanup's shutdown waits it out.
+    const { pipeline, emit } = traced({ ...http, endpoint: server.url, maxConcurrentExports: 1, retry, flushTimeout: 300 });
     emit(10);
     await sleep(1000);
     // The pipeline's own backoff (200 ms, doubling) allows a handful of requests in a second;
