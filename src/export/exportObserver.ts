@@ -7,7 +7,8 @@
  * - `non_retryable`: the collector answered with an error the OTLP spec says not to retry.
  * - `partial_success`: the collector accepted the request but rejected these spans.
  * - `shutdown`: still in memory when `shutdown()`'s deadline passed, or ended after shutdown.
- * - `spool_corrupt`: a spool file failed validation (or could not be read) and was deleted.
+ * - `spool_corrupt`: a spool file failed validation (or stayed unreadable through three reads
+ *   1 s apart) and was deleted.
  * - `spool_full`: the oldest spool file was deleted to stay within `maxSpoolBytes`.
  * - `spool_error`: writing to the spool failed (disk full, permissions).
  * - `encode_error`: the serializer threw on these spans.

@@ -20,7 +20,7 @@ export interface Spool {
   /** Bytes and spans on disk. */
   readonly bytes: number;
   readonly spans: number;
-  /** Whether a file is waiting to be read back. */
+  /** Whether a file is waiting to be read back (and reading is not paused after an I/O error). */
   hasUnloaded(): boolean;
   /** Payload size of the file `loadNext()` would read (what it takes in memory), 0 when none. */
   nextSize(): number;
@@ -28,7 +28,10 @@ export interface Spool {
   discardNext(reason: DropReason): Promise<void>;
   /** Stores a batch, or counts it as dropped. Never rejects. */
   write(batch: Batch): Promise<void>;
-  /** Reads back the oldest file not yet in memory; corrupt files are counted, deleted and skipped. */
+  /**
+   * Reads back the oldest file not yet in memory; corrupt files are counted, deleted and skipped.
+   * After an I/O error it resolves undefined and reading pauses a while (the file stays).
+   */
   loadNext(): Promise<Batch | undefined>;
   /** A batch read back was evicted from memory: it stays on disk, to be read again later. */
   unload(file: string): void;
@@ -55,10 +58,18 @@ interface Entry {
   spans: number;
   /** In memory right now (read back, being sent). */
   loaded: boolean;
+  /** Reads that failed with an I/O error (not a bad file): retried, up to READ_ATTEMPTS. */
+  readFailures?: number;
 }
 
 /** A leftover temporary file older than this is from a crashed writer and is deleted. */
 const STALE_TMP_MS = 60_000;
+/**
+ * A read that fails with an I/O error (too many open files, EIO) is retried after a pause, up to
+ * this many times, before the file counts as corrupt: a passing error must not cost its spans.
+ */
+const READ_ATTEMPTS = 3;
+const READ_RETRY_MS = 1000;
 
 let warned = false;
 function warnOnce(what: string, err: unknown): void {
@@ -73,6 +84,8 @@ export function createSpool(o: SpoolOptions): Spool {
   let spans = 0;
   let seq = 0;
   let usable = true;
+  /** Reading back pauses until then after an I/O error. */
+  let readPausedUntil = 0;
   let chain: Promise<void> = Promise.resolve();
 
   const forget = (e: Entry) => {
@@ -158,7 +171,7 @@ export function createSpool(o: SpoolOptions): Spool {
     get spans() {
       return spans;
     },
-    hasUnloaded: () => entries.some((e) => !e.loaded),
+    hasUnloaded: () => Date.now() >= readPausedUntil && entries.some((e) => !e.loaded),
     nextSize: () => Math.max(0, (entries.find((e) => !e.loaded)?.bytes ?? 0) - SPOOL_HEADER_BYTES),
     async discardNext(reason) {
       const e = entries.find((x) => !x.loaded);
@@ -181,8 +194,16 @@ export function createSpool(o: SpoolOptions): Spool {
         const e = entries.find((x) => !x.loaded);
         if (!e) return undefined;
         e.loaded = true;
-        const file = await readFile(join(o.directory, e.name)).catch(() => undefined);
-        const decoded = file && decodeSpoolFile(file);
+        const file = await readFile(join(o.directory, e.name)).catch((err: NodeJS.ErrnoException) => err);
+        if (file instanceof Error && file.code !== 'ENOENT' && (e.readFailures = (e.readFailures ?? 0) + 1) < READ_ATTEMPTS) {
+          // Left on disk, to be read again after a pause (the pipeline asks again when told).
+          e.loaded = false;
+          warnOnce('cannot read a file, retrying', file);
+          readPausedUntil = Date.now() + READ_RETRY_MS;
+          setTimeout(() => o.changed(), READ_RETRY_MS).unref();
+          return undefined;
+        }
+        const decoded = !(file instanceof Error) && decodeSpoolFile(file);
         if (decoded && decoded.spans === e.spans) return { bytes: decoded.payload, spans: decoded.spans, spoolFile: e.name };
         // Unreadable, torn or tampered with: count what the name says it held, and move on.
         forget(e);

@@ -1,12 +1,12 @@
 /** The disk spool on a real temporary directory: format, permissions, bounds, corruption. */
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DropReason } from '../../src/export/exportObserver.js';
 import { createSpool } from '../../src/export/spool.js';
 import { decodeSpoolFile, encodeSpoolFile, parseSpoolFileName, spoolFileName } from '../../src/export/spoolFile.js';
-import { onCleanup } from './pipelineHarness.js';
+import { onCleanup, sleep } from './pipelineHarness.js';
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'tw-spool-'));
@@ -101,6 +101,40 @@ describe('spool', () => {
     expect(b?.spans).toBe(5);
     expect(dropped).toEqual([[40, 'spool_corrupt']]);
     expect((await readdir(dir)).sort()).toEqual(['README', b!.spoolFile!].sort());
+  });
+
+  it('retries a file it cannot read for a while (an I/O error, not a bad file) before counting it corrupt', async () => {
+    const dir = await tempDir();
+    const { spool, dropped } = spoolIn(dir);
+    await spool.write(batch(7));
+    const [name] = await readdir(dir);
+    const saved = await readFile(join(dir, name));
+    // The path answers EISDIR for a while: an error of the disk, not of the file's contents.
+    await rm(join(dir, name));
+    await mkdir(join(dir, name));
+    expect(await spool.loadNext()).toBeUndefined();
+    expect(dropped).toEqual([]);
+    expect(spool.hasUnloaded()).toBe(false); // paused
+    await rmdir(join(dir, name));
+    await writeFile(join(dir, name), saved);
+    await sleep(1050);
+    expect(spool.hasUnloaded()).toBe(true);
+    expect((await spool.loadNext())?.spans).toBe(7);
+    expect(dropped).toEqual([]);
+  });
+
+  it('counts a file that stays unreadable as corrupt after three attempts', async () => {
+    const dir = await tempDir();
+    const { spool, dropped } = spoolIn(dir);
+    await spool.write(batch(9));
+    const [name] = await readdir(dir);
+    await rm(join(dir, name));
+    await mkdir(join(dir, name));
+    expect(await spool.loadNext()).toBeUndefined();
+    expect(await spool.loadNext()).toBeUndefined();
+    expect(dropped).toEqual([]);
+    expect(await spool.loadNext()).toBeUndefined(); // third failure: corrupt, and nothing else left
+    expect(dropped).toEqual([[9, 'spool_corrupt']]);
   });
 
   it('removes stale temporary files left by a crash, keeps fresh ones', async () => {
