@@ -1,4 +1,4 @@
-import { envNumber, envString, type Env } from './env.js';
+import { envNumber, type Env } from './env.js';
 import { InvalidConfigError } from './errors.js';
 import {
   EXPORT_DEFAULTS,
@@ -8,6 +8,7 @@ import {
   type ExportPipelineOptions,
   type ExportProtocol,
 } from './export/index.js';
+import { protocolFromEnv } from './export/exporterOptionsFromEnv.js';
 
 /** The export options `initTracing()` accepts at top level; the rest go under `export`. */
 export interface ExportConfig {
@@ -85,12 +86,7 @@ export function resolveExportConfig(c: ExportConfig, env: Env): ResolvedExportCo
   for (const key of TOP_PIPELINE_KEYS) if (c[key] !== undefined) (top as Record<string, unknown>)[key] = c[key];
   const code: ExportPipelineOptions = { ...defined(advanced), ...top };
   // Headers are checked against the protocol in use, which the environment may choose.
-  const envProtocol = envString(env, 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? envString(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  validateExportOptions({
-    ...code,
-    headers: { ...advanced.headers, ...headers },
-    protocol: code.protocol ?? (envProtocol === 'http/protobuf' ? envProtocol : undefined),
-  });
+  validateExportOptions({ ...code, headers: { ...advanced.headers, ...headers }, protocol: code.protocol ?? protocolFromEnv(env) });
   if (maxQueueSize !== undefined && (!Number.isInteger(maxQueueSize) || maxQueueSize < 1)) {
     throw new InvalidConfigError('maxQueueSize', `expected a positive integer, got ${String(maxQueueSize)}`, 'Pass e.g. 2048.');
   }

@@ -2,6 +2,18 @@ import { envBoolean, envKeyValueList, envNumber, envString, warnBadEnv, type Env
 import type { ExportCompression, ExportPipelineOptions, ExportProtocol } from './exportPipelineOptions.js';
 import { isHeaderName, isHeaderValue } from './headerRules.js';
 
+/** The variable of a setting: OTEL_EXPORTER_OTLP_TRACES_<name> when set, else the generic one. */
+function pickVar(env: Env, name: string): string {
+  const traces = `OTEL_EXPORTER_OTLP_TRACES_${name}`;
+  return envString(env, traces) !== undefined ? traces : `OTEL_EXPORTER_OTLP_${name}`;
+}
+
+/** The protocol the environment names, when it is one tracewise speaks (reported by exporterOptionsFromEnv otherwise). */
+export function protocolFromEnv(env: Env): ExportProtocol | undefined {
+  const v = envString(env, pickVar(env, 'PROTOCOL'));
+  return v === 'grpc' || v === 'http/protobuf' ? v : undefined;
+}
+
 /**
  * Exporter options from the OTEL_EXPORTER_OTLP_* variables (and the batch-size and delay
  * variables of the batch span processor, which this pipeline replaces). Returns only what is
@@ -16,17 +28,16 @@ export function exporterOptionsFromEnv(
   { protocol: protocolFromCode }: { protocol?: ExportProtocol } = {},
 ): Partial<ExportPipelineOptions> {
   const out: Partial<ExportPipelineOptions> = {};
-  const pick = (name: string) => {
-    const traces = `OTEL_EXPORTER_OTLP_TRACES_${name}`;
-    if (envString(env, traces) !== undefined) return traces;
-    return `OTEL_EXPORTER_OTLP_${name}`;
-  };
+  const pick = (name: string) => pickVar(env, name);
 
-  const protocolVar = pick('PROTOCOL');
-  const protocolValue = envString(env, protocolVar);
-  if (protocolValue === 'grpc' || protocolValue === 'http/protobuf') out.protocol = protocolValue;
-  else if (protocolValue !== undefined) warnBadEnv(protocolVar, `unsupported protocol "${protocolValue}" (use grpc or http/protobuf)`, 'grpc');
-  const protocol = protocolFromCode ?? out.protocol ?? 'grpc';
+  const envProtocol = protocolFromEnv(env);
+  if (envProtocol !== undefined) out.protocol = envProtocol;
+  else {
+    const protocolVar = pick('PROTOCOL');
+    const protocolValue = envString(env, protocolVar);
+    if (protocolValue !== undefined) warnBadEnv(protocolVar, `unsupported protocol "${protocolValue}" (use grpc or http/protobuf)`, 'grpc');
+  }
+  const protocol = protocolFromCode ?? envProtocol ?? 'grpc';
 
   const tracesEndpoint = envString(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const baseEndpoint = envString(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
@@ -91,7 +102,6 @@ function checkedUrl(name: string, value: string, protocol: ExportProtocol): stri
   warnBadEnv(name, `not a URL${protocol === 'grpc' ? ' or host:port' : ''}`, 'the default endpoint');
   return undefined;
 }
-
 
 /**
  * Header members the exporter can send; the others are reported (never with their name or value:
