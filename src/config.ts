@@ -1,6 +1,6 @@
 import { DiagLogLevel, type Attributes, type MeterProvider } from '@opentelemetry/api';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { InvalidConfigError } from './errors.js';
+import { InvalidConfigError, rejectUnknownOptions } from './errors.js';
 import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
 import { normalizeStaticEntries } from './baggage/staticEntries.js';
 import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
@@ -210,11 +210,7 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new InvalidConfigError('config', `expected an options object, got ${describe(config)}`, 'Call initTracing() or initTracing({ serviceName: "..." }).');
   }
-  for (const key of Object.keys(config)) {
-    if (!KNOWN_OPTIONS.has(key)) {
-      throw new InvalidConfigError(key, 'unknown option', `Remove it; known options are: ${[...KNOWN_OPTIONS].join(', ')}.`);
-    }
-  }
+  rejectUnknownOptions(config, KNOWN_OPTIONS);
   const c = config as Record<string, unknown>;
   const logLevel = resolveLogLevel(config, env);
 
@@ -239,9 +235,7 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     throw new InvalidConfigError('baggage', `expected an object, got ${describe(c.baggage)}`, 'Pass e.g. { staticEntries: { region: "eu" }, allow: ["tenant"] }.');
   }
   const baggage = (c.baggage as BaggageConfig | undefined) ?? {};
-  for (const key of Object.keys(baggage)) {
-    if (key !== 'staticEntries' && key !== 'allow') throw new InvalidConfigError(`baggage.${key}`, 'unknown option', 'Remove it; known options are: staticEntries, allow.');
-  }
+  rejectUnknownOptions(baggage, ['staticEntries', 'allow'], 'baggage.');
   // Validates `allow` now, so a bad one fails here rather than when the processor is built.
   baggageSpanProcessor(baggage.allow);
 

@@ -27,6 +27,17 @@ export class InvalidConfigError extends TracewiseError {
   }
 }
 
+/**
+ * Throws InvalidConfigError for the first key of `options` not in `known` (a misspelt option
+ * would otherwise do nothing), naming it as `${prefix}${key}`.
+ */
+export function rejectUnknownOptions(options: object, known: ReadonlySet<string> | readonly string[], prefix = ''): void {
+  const has = (key: string) => ('has' in known ? known.has(key) : known.includes(key));
+  for (const key of Object.keys(options)) {
+    if (!has(key)) throw new InvalidConfigError(`${prefix}${key}`, 'unknown option', `Remove it; known options are: ${[...known].join(', ')}.`);
+  }
+}
+
 /** Returns true when `err` is any tracewise error, also across ESM/CJS copies of the package. */
 export function isTracewiseError(err: unknown): err is TracewiseError {
   return (

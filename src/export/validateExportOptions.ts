@@ -1,4 +1,4 @@
-import { InvalidConfigError } from '../errors.js';
+import { InvalidConfigError, rejectUnknownOptions } from '../errors.js';
 import type { ExportPipelineOptions } from './exportPipelineOptions.js';
 import { headerRule, isHeaderName, isHeaderValue } from './headerRules.js';
 
@@ -11,12 +11,6 @@ const KNOWN_OPTIONS = [
   'retry', 'spoolDirectory', 'maxSpoolBytes', 'flushTimeout', 'observer',
 ];
 const KNOWN_RETRY_OPTIONS = ['initialBackoff', 'maxBackoff', 'maxUnreachableBackoff', 'multiplier', 'maxServerDelay'];
-
-function checkKeys(prefix: string, o: object, known: readonly string[]): void {
-  for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new InvalidConfigError(`${prefix}${key}`, 'unknown option', `Remove it; known options are: ${known.join(', ')}.`);
-  }
-}
 
 function checkNumber(
   option: string,
@@ -87,7 +81,7 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
     throw new InvalidConfigError('options', 'expected an object', 'Pass an options object (or nothing).');
   }
   const o = options;
-  checkKeys('', o, KNOWN_OPTIONS);
+  rejectUnknownOptions(o, KNOWN_OPTIONS);
   const protocol = o.protocol ?? 'grpc';
   if (protocol !== 'grpc' && protocol !== 'http/protobuf') {
     throw new InvalidConfigError('protocol', `"${String(protocol)}" is not supported`, 'Use "grpc" or "http/protobuf".');
@@ -97,9 +91,9 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
     if (typeof o.headers !== 'object' || o.headers === null) {
       throw new InvalidConfigError('headers', 'expected an object of header names to values', 'Pass e.g. { "api-key": "…" }.');
     }
+    const rule = headerRule(protocol);
     for (const [k, v] of Object.entries(o.headers)) {
       // The name is not echoed: a malformed one is often a pasted `Authorization: Bearer …` line.
-      const rule = headerRule(protocol);
       if (!isHeaderName(k, protocol)) throw new InvalidConfigError('headers', `a header name is not valid for ${protocol}`, `Use ${rule.name}.`);
       if (!isHeaderValue(v, protocol)) {
         throw new InvalidConfigError(
@@ -140,7 +134,7 @@ export function validateExportOptions(options: ExportPipelineOptions): void {
   if (o.retry !== undefined) {
     const r = o.retry;
     if (typeof r !== 'object' || r === null) throw new InvalidConfigError('retry', 'expected an object of retry options', 'Pass e.g. { maxBackoff: 10000 }.');
-    checkKeys('retry.', r, KNOWN_RETRY_OPTIONS);
+    rejectUnknownOptions(r, KNOWN_RETRY_OPTIONS, 'retry.');
     checkNumber('retry.initialBackoff', r.initialBackoff, { min: 1, max: HOUR, unit: ' ms' });
     checkNumber('retry.maxBackoff', r.maxBackoff, { min: 1, max: HOUR, unit: ' ms' });
     checkNumber('retry.maxUnreachableBackoff', r.maxUnreachableBackoff, { min: 1, max: HOUR, unit: ' ms' });
