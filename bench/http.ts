@@ -85,13 +85,17 @@ interface Usage {
 }
 
 async function startService(which: Case, otlpUrl: string): Promise<{ child: ChildProcess; url: string; detail: string; usage(): Promise<Usage> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', here('./httpService.ts'), which, otlpUrl], {
+  // BENCH_SERVICE_FLAGS: extra Node/V8 flags for the service under test (e.g. --trace-gc-nvp,
+  // --cpu-prof), to see where its time goes; its output then goes to this process's stderr.
+  const flags = process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', here('./httpService.ts'), which, otlpUrl], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, OTEL_LOG_LEVEL: 'error' },
   });
   const [port, detail] = await new Promise<[number, string]>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
+      if (flags.length > 0) process.stderr.write(d);
       out += d;
       const m = /ready (\d+) ?(.*)\n/.exec(out);
       if (m) resolve([Number(m[1]), m[2]]);
