@@ -58,62 +58,24 @@ export interface ExportObserver {
  * pass their arguments on as they are: nothing is allocated per call.
  */
 export function fanOutObserver(...observers: ExportObserver[]): ExportObserver {
-  const has = (hook: keyof ExportObserver) => observers.some((o) => typeof o[hook] === 'function');
+  // Called once per batch outcome, not per span: a rest-args array per call costs nothing here.
+  const fan = <K extends keyof ExportObserver>(hook: K): ExportObserver[K] => {
+    if (!observers.some((o) => typeof o[hook] === 'function')) return undefined;
+    return ((...args: unknown[]) => {
+      for (const o of observers) {
+        try {
+          (o[hook] as ((...a: unknown[]) => void) | undefined)?.apply(o, args);
+        } catch {
+          /* ignored: observers are best effort */
+        }
+      }
+    }) as ExportObserver[K];
+  };
   return {
-    onExported: has('onExported')
-      ? (spans, bytes, latencyMs) => {
-          for (const o of observers) {
-            try {
-              o.onExported?.(spans, bytes, latencyMs);
-            } catch {
-              /* ignored: observers are best effort */
-            }
-          }
-        }
-      : undefined,
-    onFailed: has('onFailed')
-      ? (spans, failure, retryable, latencyMs) => {
-          for (const o of observers) {
-            try {
-              o.onFailed?.(spans, failure, retryable, latencyMs);
-            } catch {
-              /* ignored: observers are best effort */
-            }
-          }
-        }
-      : undefined,
-    onRetry: has('onRetry')
-      ? (spans, delayMs) => {
-          for (const o of observers) {
-            try {
-              o.onRetry?.(spans, delayMs);
-            } catch {
-              /* ignored: observers are best effort */
-            }
-          }
-        }
-      : undefined,
-    onDropped: has('onDropped')
-      ? (spans, reason) => {
-          for (const o of observers) {
-            try {
-              o.onDropped?.(spans, reason);
-            } catch {
-              /* ignored: observers are best effort */
-            }
-          }
-        }
-      : undefined,
-    onBuffered: has('onBuffered')
-      ? (memoryBytes, memorySpans, spoolBytes, spoolSpans) => {
-          for (const o of observers) {
-            try {
-              o.onBuffered?.(memoryBytes, memorySpans, spoolBytes, spoolSpans);
-            } catch {
-              /* ignored: observers are best effort */
-            }
-          }
-        }
-      : undefined,
+    onExported: fan('onExported'),
+    onFailed: fan('onFailed'),
+    onRetry: fan('onRetry'),
+    onDropped: fan('onDropped'),
+    onBuffered: fan('onBuffered'),
   };
 }
