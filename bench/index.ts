@@ -3,6 +3,7 @@
  * Longer scenarios have their own scripts: `npm run bench:export` (throughput, outage, heap),
  * `npm run bench:http` (a service under load), `npm run soak`.
  */
+import { runEncodeBench } from './encode.js';
 import { runForcingBench } from './forcing.js';
 import { runIdBench } from './ids.js';
 import { runPropagationBench } from './propagation.js';
@@ -15,3 +16,4 @@ await runSpanBench();
 await runSamplingBench();
 await runForcingBench();
 await runPropagationBench();
+await runEncodeBench();

@@ -1,11 +1,11 @@
 import { diag } from '@opentelemetry/api';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Batch } from './byteBuffer.js';
 import type { DropReason } from './exportObserver.js';
+import { serializeSpans } from './serializeSpans.js';
 
 /**
- * Turns spans into encoded batches with the official OTLP protobuf serializer: waits for
+ * Turns spans into encoded batches (OTLP protobuf, src/export/serializeSpans.ts): waits for
  * asynchronous resource attributes first, and splits a batch whose encoding exceeds
  * `maxBatchBytes` (collectors reject gRPC messages over 4 MiB by default).
  */
@@ -37,7 +37,7 @@ export function createSpanEncoder(o: SpanEncoderOptions): SpanEncoder {
     }
     let bytes: Uint8Array | undefined;
     try {
-      bytes = ProtobufTraceSerializer.serializeRequest(spans);
+      bytes = serializeSpans(spans);
     } catch (err) {
       if (!warned) diag.warn(`tracewise: could not encode spans: ${(err as Error)?.message ?? String(err)}`);
       warned = true;
@@ -49,8 +49,7 @@ export function createSpanEncoder(o: SpanEncoderOptions): SpanEncoder {
       encode(spans.slice(half), true);
       return;
     }
-    // The serializer's buffer may be over-reserved: the pipeline copies what it keeps (into
-    // pooled memory), so this allocation dies young.
+    // The pipeline copies what it keeps (into pooled memory), so this allocation dies young.
     o.onBatch({ bytes, spans: spans.length });
   };
 
