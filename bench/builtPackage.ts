@@ -22,8 +22,11 @@ export function buildForBench(): void {
   });
 }
 
-/** The built package's main entry (built by buildForBench()). */
+/**
+ * The built package's main entry (built by buildForBench()). BENCH_DIST_DIR (relative to the
+ * repository) loads another build instead, e.g. one of an older commit, to compare the two.
+ */
 export async function importBuilt(): Promise<typeof import('../src/index.js')> {
-  const entry = `${root}${OUT_DIR}/index.js`; // a variable: type-checking must not need a build
+  const entry = `${root}${process.env.BENCH_DIST_DIR ?? OUT_DIR}/index.js`; // a variable: type-checking must not need a build
   return (await import(entry)) as typeof import('../src/index.js');
 }

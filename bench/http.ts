@@ -87,6 +87,8 @@ interface Usage {
 async function startService(which: Case, otlpUrl: string): Promise<{ child: ChildProcess; url: string; detail: string; usage(): Promise<Usage> }> {
   // BENCH_SERVICE_FLAGS: extra Node/V8 flags for the service under test (e.g. --trace-gc-nvp,
   // --cpu-prof), to see where its time goes; its output then goes to this process's stderr.
+  // BENCH_TRACEWISE_CONFIG (JSON merged over a tracewise case's initTracing options) and
+  // BENCH_DIST_DIR (another build, bench/builtPackage.ts) reach it through the environment.
   const flags = process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', here('./httpService.ts'), which, otlpUrl], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],

@@ -50,7 +50,11 @@ if (which === 'nodesdk' || which === 'nodesdk-traces') {
   detail = which === 'nodesdk' ? 'defaults' : 'traces only';
 } else if (which === 'tracewise' || which === 'tracewise-all' || which === 'tracewise-none' || which === 'tracewise-head' || which === 'tracewise-force') {
   // The built package, as users run it (bench/http.ts builds it first).
-  const { initTracing, isTracewiseError } = await importBuilt();
+  const built = await importBuilt();
+  const { isTracewiseError } = built;
+  // BENCH_TRACEWISE_CONFIG: JSON merged over the case's options (diagnostics: what costs what).
+  const extra = JSON.parse(process.env.BENCH_TRACEWISE_CONFIG ?? '{}') as object;
+  const initTracing = (options: Parameters<typeof built.initTracing>[0]) => built.initTracing({ ...options, ...extra });
   const base = { serviceName: 'bench-http', endpoint: url };
   if (which === 'tracewise-head') {
     initTracing({ ...base, samplingRate: 0.1 });
