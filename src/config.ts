@@ -1,6 +1,7 @@
 import { DiagLogLevel, type Attributes, type MeterProvider } from '@opentelemetry/api';
 import type { Sampler, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { InvalidConfigError, rejectUnknownOptions } from './errors.js';
+import { tracesExporterFromEnv, type TracesExporterName } from './export/tracesExporterFromEnv.js';
 import { baggageSpanProcessor, type BaggageAllow } from './baggage/index.js';
 import { normalizeStaticEntries } from './baggage/staticEntries.js';
 import { DEFAULT_PROPAGATORS, propagatorsFromEnv, validatePropagators, type PropagatorName } from './propagation/index.js';
@@ -107,6 +108,8 @@ export interface ResolvedConfig {
   shutdownTimeout: number;
   spanProcessors: SpanProcessor[];
   exporter: SpanExporter | undefined;
+  /** Without `exporter`: where spans go, from OTEL_TRACES_EXPORTER (default `['otlp']`; empty: nowhere). */
+  tracesExporters: TracesExporterName[];
   metrics: boolean;
   meterProvider: MeterProvider | undefined;
   baggage: { staticEntries: Readonly<Record<string, string>>; allow: BaggageAllow | undefined };
@@ -277,6 +280,7 @@ export function resolveConfig(config: TracingConfig = {}, env: Env = process.env
     shutdownTimeout: checkInt('shutdownTimeout', c.shutdownTimeout, 1, 600_000) ?? DEFAULTS.shutdownTimeout,
     spanProcessors: (c.spanProcessors as SpanProcessor[] | undefined) ?? [],
     exporter: c.exporter as SpanExporter | undefined,
+    tracesExporters: c.exporter === undefined ? (tracesExporterFromEnv(env) ?? ['otlp']) : [],
     metrics: checkBool('metrics', c.metrics) ?? true,
     meterProvider: c.meterProvider as MeterProvider | undefined,
     instrumentations: checkInstrumentations(c.instrumentations),
