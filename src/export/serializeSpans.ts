@@ -20,7 +20,29 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
  * (as the official does); the caller counts them as an encoding error.
  */
 export function serializeSpans(spans: readonly ReadableSpan[]): Uint8Array {
+  if (!busy) {
+    busy = true;
+    try {
+      return serialize(spans);
+    } finally {
+      busy = false;
+    }
+  }
+  // Called again from inside a call (an attribute getter, a custom serialize()): a buffer of its
+  // own, so that the outer request is left as it was.
+  const outer = { buf, pos, lastTraceState, lastTraceStateText };
+  buf = Buffer.alloc(0);
+  try {
+    return serialize(spans);
+  } finally {
+    ({ buf, pos, lastTraceState, lastTraceStateText } = outer);
+  }
+}
+
+function serialize(spans: readonly ReadableSpan[]): Uint8Array {
   pos = 0;
+  // A TraceState may be a mutable custom one: its text is remembered within one request only.
+  lastTraceState = undefined;
   // Grouped by resource, then by scope, by identity, in order of first appearance (as the official).
   const groups = new Map<Resource, Map<InstrumentationScope, ReadableSpan[]>>();
   for (const span of spans) {
@@ -74,6 +96,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** Allocated on first use, then kept (and grown) between calls. */
 let buf: Buffer = Buffer.alloc(0);
 let pos = 0;
+let busy = false;
 
 function ensure(n: number): void {
   if (pos + n <= buf.length) return;
@@ -178,6 +201,13 @@ function close(at: number, reserve: number): void {
 }
 
 function string(s: string): void {
+  if (typeof s !== 'string') {
+    // A number as a span name or scope version (the API's types forbid it, JavaScript does not):
+    // the official writes an empty string, and so do we, rather than drop the batch.
+    ensure(1);
+    buf[pos++] = 0;
+    return;
+  }
   const n = s.length;
   if (n <= SHORT_STRING) {
     // ASCII (nearly every key and value): one pass that checks and writes, from locals (module
@@ -254,7 +284,7 @@ let lastTraceState: SpanContext['traceState'] = undefined;
 let lastTraceStateText = '';
 
 function traceStateText(ts: SpanContext['traceState']): string {
-  if (ts === undefined) return '';
+  if (ts == null) return ''; // null from hand-built contexts too, as the official's `?.`
   if (ts !== lastTraceState) {
     lastTraceStateText = ts.serialize();
     lastTraceState = ts;
