@@ -11,8 +11,8 @@ const SUPPORTED = ['otlp', 'console', 'none'];
  * ConsoleSpanExporter, one span at a time, as the official NodeSDK does) and `none` (spans are
  * still recorded for propagation and the application's own span processors, and sent nowhere).
  * Unset: undefined (the default, `otlp`). Exporters tracewise does not ship (`zipkin`, `jaeger`,
- * ...) are reported once through diag and skipped; `none` with others is reported and ignored; a
- * list left empty falls back to `otlp`.
+ * ...) are reported once through diag and skipped, and a list left empty falls back to `otlp`;
+ * `none` with others is reported and gives `otlp`, as in the official NodeSDK.
  */
 export function tracesExporterFromEnv(env: Env = process.env): TracesExporterName[] | undefined {
   const raw = envString(env, 'OTEL_TRACES_EXPORTER');
@@ -30,9 +30,12 @@ export function tracesExporterFromEnv(env: Env = process.env): TracesExporterNam
   }
   let result: TracesExporterName[];
   if (known.length === 1 && known[0] === 'none') result = [];
-  else {
-    if (known.includes('none')) problems.push('"none" cannot be combined with other exporters');
-    result = known.filter((n): n is TracesExporterName => n !== 'none');
+  else if (known.includes('none')) {
+    // As the official NodeSDK: "none" with others is a contradiction, and the default settles it.
+    problems.push('"none" cannot be combined with other exporters');
+    result = ['otlp'];
+  } else {
+    result = known as TracesExporterName[];
     if (result.length === 0) result = ['otlp'];
   }
   if (problems.length > 0) warnBadEnv('OTEL_TRACES_EXPORTER', problems.join('; '), result.length > 0 ? result.join(',') : 'none');

@@ -59,7 +59,8 @@ describe('OTEL_TRACES_EXPORTER', () => {
     expect(warnings).toHaveLength(1); // once per variable and process
     expect(warnings[0]).toContain('"zipkin"');
     resetEnvWarnings();
-    expect(tracesExporterFromEnv({ OTEL_TRACES_EXPORTER: 'none,console' })).toEqual(['console']);
+    // As the official NodeSDK: "none" with others gives the default.
+    expect(tracesExporterFromEnv({ OTEL_TRACES_EXPORTER: 'console,none' })).toEqual(['otlp']);
     expect(warnings[1]).toContain('"none" cannot be combined');
   });
 
@@ -73,15 +74,36 @@ describe('OTEL_TRACES_EXPORTER', () => {
     expect(printed).toHaveLength(0);
   });
 
-  it('console,otlp: each span is printed and delivered', async () => {
+  it('console,otlp: each span is printed and delivered; forceFlush waits for the delivery', async () => {
     captureConsole();
-    init('console,otlp');
+    // No batch leaves on its own within the test: only forceFlush sends it.
+    init('console,otlp', { exportInterval: 60_000 });
     tracing!.instrumentation.startSpan('both-ways', { attributes: { 'order.id': 7 } }).end();
     await tracing!.forceFlush();
-    const [received] = await server.waitForSpans(1);
-    expect(received.name).toBe('both-ways');
+    expect(server.spans.map((s) => s.name)).toEqual(['both-ways']);
     expect(printed).toHaveLength(1);
     expect(printed[0]).toMatchObject({ name: 'both-ways', attributes: { 'order.id': 7 } });
+  });
+
+  it('console,otlp: shutdown delivers what is pending', async () => {
+    captureConsole();
+    init('otlp,console', { exportInterval: 60_000 });
+    tracing!.instrumentation.startSpan('at-shutdown').end();
+    await tracing!.shutdown();
+    tracing = undefined;
+    expect(server.spans.map((s) => s.name)).toEqual(['at-shutdown']);
+    expect(printed).toHaveLength(1);
+  });
+
+  it('console alone: printed, not sent', async () => {
+    captureConsole();
+    const seen = init('console');
+    tracing!.instrumentation.startSpan('printed-only').end();
+    await tracing!.forceFlush();
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatchObject({ name: 'printed-only' });
+    expect(seen).toHaveLength(1);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('an unsupported exporter falls back to OTLP', async () => {
