@@ -1,5 +1,6 @@
 /**
- * `npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --write]`: HTTP overhead of
+ * `npm run bench:http [-- --duration 10 --rounds 3 --connections 32 --write]` (diagnostics: `--cases a,b`,
+ * `--rate <req/s>`, `--pin`; see their options below): HTTP overhead of
  * tracing on one node:http service (bench/httpService.ts) under a fixed load from autocannon on
  * loopback. Three processes: the service under test (a child, one per case and round), autocannon
  * (this process), and the OTLP/gRPC receiver (bench/httpReceiver.ts, another child), so none of
@@ -7,7 +8,7 @@
  * rounds. `--write` replaces the `## HTTP overhead` section of BENCHMARKS.md. The tracewise
  * cases run the package built as npm ships it (bench/builtPackage.ts), not the TypeScript sources.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,6 +33,11 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
+    // Diagnostics: a fixed request rate instead of as many as the service answers (service CPU
+    // per request is then the figure), and the service pinned to the last CPU, autocannon and the
+    // receiver to the others (taskset), which removes most of the run-to-run noise of a 2-core VM.
+    rate: { type: 'string' },
+    pin: { type: 'boolean', default: false },
     write: { type: 'boolean', default: false },
     cases: { type: 'string' },
   },
@@ -40,6 +46,14 @@ const duration = Number(args.duration);
 const warmup = Number(args.warmup);
 const rounds = Number(args.rounds);
 const connections = Number(args.connections);
+const rate = args.rate === undefined ? undefined : Number(args.rate);
+if (args.write && (rate !== undefined || args.pin)) throw new Error('--write measures the default way: leave --rate and --pin out');
+const cpus = os.cpus().length;
+if (args.pin) {
+  if (cpus < 2) throw new Error('--pin needs 2 CPUs or more');
+  // This process (autocannon) and the receiver it forks: every CPU but the last.
+  execFileSync('taskset', ['-p', '-c', `0-${cpus - 2}`, String(process.pid)], { stdio: 'ignore' });
+}
 
 buildForBench();
 
@@ -90,7 +104,8 @@ async function startService(which: Case, otlpUrl: string): Promise<{ child: Chil
   // BENCH_TRACEWISE_CONFIG (JSON merged over a tracewise case's initTracing options) and
   // BENCH_DIST_DIR (another build, bench/builtPackage.ts) reach it through the environment.
   const flags = process.env.BENCH_SERVICE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', here('./httpService.ts'), which, otlpUrl], {
+  const argv = [...flags, '--import', 'tsx', here('./httpService.ts'), which, otlpUrl];
+  const child = spawn(args.pin ? 'taskset' : process.execPath, args.pin ? ['-c', String(cpus - 1), process.execPath, ...argv] : argv, {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, OTEL_LOG_LEVEL: 'error' },
   });
@@ -145,7 +160,7 @@ try {
       const service = await startService(which, receiver.url);
       try {
         details.set(which, service.detail);
-        const load = { url: service.url, connections, pipelining: 1, requests };
+        const load = { url: service.url, connections, pipelining: 1, requests, ...(rate !== undefined ? { overallRate: rate } : {}) };
         await autocannon({ ...load, duration: warmup });
         const spansBefore = await receiver.spans();
         const before = await service.usage();
