@@ -61,6 +61,21 @@ export function envNumber(
 }
 
 /**
+ * A comma-separated list of names (OTEL_PROPAGATORS, OTEL_TRACES_EXPORTER): trimmed, lowercased,
+ * empty members and repeats dropped, in order. Undefined when the variable is unset or blank.
+ */
+export function envNameList(env: Env, name: string): string[] | undefined {
+  const v = envString(env, name);
+  if (v === undefined) return undefined;
+  const names: string[] = [];
+  for (const part of v.split(',')) {
+    const n = part.trim().toLowerCase();
+    if (n !== '' && !names.includes(n)) names.push(n);
+  }
+  return names;
+}
+
+/**
  * Parses the W3C-baggage-like `key=value,key2=value2` lists used by OTEL_RESOURCE_ATTRIBUTES and
  * OTEL_EXPORTER_OTLP_HEADERS (values percent-decoded). Malformed members are skipped and reported
  * once; with `secret` set the report never includes values.

@@ -1,4 +1,4 @@
-import { warnBadEnv, envString, type Env } from '../env.js';
+import { envNameList, warnBadEnv, type Env } from '../env.js';
 
 /** Where OTEL_TRACES_EXPORTER can send spans: tracewise's OTLP pipeline, or the console. */
 export type TracesExporterName = 'otlp' | 'console';
@@ -15,13 +15,8 @@ const SUPPORTED = ['otlp', 'console', 'none'];
  * `none` with others is reported and gives `otlp`, as in the official NodeSDK.
  */
 export function tracesExporterFromEnv(env: Env = process.env): TracesExporterName[] | undefined {
-  const raw = envString(env, 'OTEL_TRACES_EXPORTER');
-  if (raw === undefined) return undefined;
-  const names: string[] = [];
-  for (const part of raw.split(',')) {
-    const name = part.trim().toLowerCase();
-    if (name !== '' && !names.includes(name)) names.push(name);
-  }
+  const names = envNameList(env, 'OTEL_TRACES_EXPORTER');
+  if (names === undefined) return undefined;
   const unknown = names.filter((n) => !SUPPORTED.includes(n));
   const known = names.filter((n) => SUPPORTED.includes(n));
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-import { envString, warnBadEnv, type Env } from '../env.js';
+import { envNameList, warnBadEnv, type Env } from '../env.js';
 import { isPropagatorName, PROPAGATOR_NAMES, type PropagatorName } from './validatePropagators.js';
 
 /**
@@ -9,19 +9,10 @@ import { isPropagatorName, PROPAGATOR_NAMES, type PropagatorName } from './valid
  * default.
  */
 export function propagatorsFromEnv(env: Env = process.env): PropagatorName[] | undefined {
-  const raw = envString(env, 'OTEL_PROPAGATORS');
-  if (raw === undefined) return undefined;
-  const names: PropagatorName[] = [];
-  const unknown: string[] = [];
-  for (const part of raw.split(',')) {
-    const name = part.trim().toLowerCase();
-    if (name === '') continue;
-    if (!isPropagatorName(name)) {
-      if (!unknown.includes(name)) unknown.push(name);
-    } else if (!names.includes(name)) {
-      names.push(name);
-    }
-  }
+  const listed = envNameList(env, 'OTEL_PROPAGATORS');
+  if (listed === undefined) return undefined;
+  const names = listed.filter(isPropagatorName);
+  const unknown = listed.filter((n) => !isPropagatorName(n));
   const problems: string[] = [];
   if (unknown.length > 0) {
     problems.push(`unknown propagator${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `"${n}"`).join(', ')} (supported: ${PROPAGATOR_NAMES.join(', ')})`);
