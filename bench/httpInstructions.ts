@@ -22,8 +22,9 @@
  * at production rates: compare sampling cases with that in mind.
  *
  * Needs valgrind (Debian: `apt-get install valgrind`). `--node <path>` runs the services on
- * another Node binary; BENCH_DIST_DIR (bench/builtPackage.ts) another build of tracewise. `--top N` prints, for each case, the N functions whose cost per request
- * differs most from the first case's.
+ * another Node binary, `--node-flags='<flags>'` with these flags; BENCH_DIST_DIR
+ * (bench/builtPackage.ts) loads another build of tracewise. `--top N` prints, for each case, the
+ * N functions whose cost per request differs most from the first case's.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -45,6 +46,8 @@ const { values: args } = parseArgs({
     settle: { type: 'string', default: '7' },
     rounds: { type: 'string', default: '1' },
     node: { type: 'string', default: process.execPath },
+    // Flags for the services' Node, e.g. --experimental-async-context-frame on Node 22.
+    'node-flags': { type: 'string', default: '' },
     top: { type: 'string', default: '0' },
   },
 });
@@ -82,7 +85,7 @@ async function measure(which: string, round: number): Promise<Count> {
   const child: ChildProcess = spawn(
     'valgrind',
     ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', '--smc-check=all-non-file', `--callgrind-out-file=${prefix}.out`,
-      args.node!, '--perf-basic-prof', '--import', 'tsx', here('./httpService.ts'), which, otlpUrl],
+      args.node!, ...args['node-flags']!.split(' ').filter(Boolean), '--perf-basic-prof', '--import', 'tsx', here('./httpService.ts'), which, otlpUrl],
     // In OUT: --perf-basic-prof also writes a V8 log per isolate into the working directory.
     { cwd: OUT, stdio: ['ignore', 'pipe', 'ignore', 'ipc'], env: { ...process.env, OTEL_LOG_LEVEL: 'error' } },
   );
@@ -175,7 +178,7 @@ try {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const base = median(results.get(cases[0])!.map((c) => c.main));
 const version = execFileSync(args.node!, ['--version']).toString().trim();
-console.log(`\nNode ${version}, ${requests} requests at ${rate} req/s per case, main thread (medians of ${rounds} round${rounds > 1 ? 's' : ''}):\n`);
+console.log(`\nNode ${version}${args['node-flags'] ? ` ${args['node-flags']}` : ''}, ${requests} requests at ${rate} req/s per case, main thread (medians of ${rounds} round${rounds > 1 ? 's' : ''}):\n`);
 console.log(`| case | k instructions / request | × ${cases[0]} | all threads, k |`);
 console.log('| --- | ---: | ---: | ---: |');
 for (const c of cases) {
