@@ -16,6 +16,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildForBench } from './builtPackage.js';
+import { serviceReady } from './serviceReady.js';
 
 interface CannonResult {
   requests: { average: number };
@@ -109,16 +110,7 @@ async function startService(which: Case, otlpUrl: string): Promise<{ child: Chil
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, OTEL_LOG_LEVEL: 'error' },
   });
-  const [port, detail] = await new Promise<[number, string]>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      if (flags.length > 0) process.stderr.write(d);
-      out += d;
-      const m = /ready (\d+) ?(.*)\n/.exec(out);
-      if (m) resolve([Number(m[1]), m[2]]);
-    });
-    child.once('exit', (code) => reject(new Error(`service ${which} exited with ${code}`)));
-  });
+  const { port, detail } = await serviceReady(child, which, flags.length > 0);
   const usage = async () => {
     child.send('usage');
     const [m] = (await once(child, 'message')) as [Usage];

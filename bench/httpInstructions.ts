@@ -33,6 +33,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildForBench } from './builtPackage.js';
+import { serviceReady } from './serviceReady.js';
 
 type Autocannon = (opts: object) => Promise<{ non2xx: number; errors: number }>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -90,15 +91,7 @@ async function measure(which: string, round: number): Promise<Count> {
     { cwd: OUT, stdio: ['ignore', 'pipe', 'ignore', 'ipc'], env: { ...process.env, OTEL_LOG_LEVEL: 'error' } },
   );
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d;
-        const m = /ready (\d+)/.exec(out);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`service ${which} exited with ${code}`)));
-    });
+    const { port } = await serviceReady(child, which);
     const load = { url: `http://127.0.0.1:${port}`, connections: 8, requests: paths };
     await autocannon({ ...load, amount: Number(args.warmup) });
     await autocannon({ ...load, duration: Number(args.settle), overallRate: rate });
