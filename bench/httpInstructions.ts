@@ -4,8 +4,9 @@
  * counted by valgrind's callgrind, instead of CPU time.
  *
  * Why: on a shared 2-core VM, CPU time per request varies by ± 20 % between rounds of the same
- * case, more than most of the differences worth finding. An instruction count varies by about
- * ± 3 % and names where they go. It is a proxy, not a time: it leaves out the kernel, cache misses
+ * case, more than most of the differences worth finding. An instruction count varies by under
+ * 1 % for the uninstrumented case and by about ± 1 k (≈ 1 %) for the traced ones, from where V8
+ * inlines Node's stream functions, and names where they go. It is a proxy, not a time: it leaves out the kernel, cache misses
  * and the other threads' work (GC helpers, the JIT compiler), which run on other cores in
  * production; loops with few memory accesses (the OTLP encoder) run many more instructions per
  * nanosecond than code full of inline-cache misses. Use it to find and compare costs; quote
@@ -57,6 +58,9 @@ const requests = Number(args.requests);
 const rate = Number(args.rate);
 const rounds = Number(args.rounds);
 const top = Number(args.top);
+for (const [name, v, min] of [['requests', requests, 1], ['rate', rate, 1], ['rounds', rounds, 1], ['top', top, 0]] as const) {
+  if (!Number.isInteger(v) || v < min) throw new Error(`--${name} must be an integer >= ${min}`);
+}
 
 try {
   execFileSync('valgrind', ['--version'], { stdio: 'ignore' });
@@ -90,34 +94,37 @@ async function measure(which: string, round: number): Promise<Count> {
     // In OUT: --perf-basic-prof also writes a V8 log per isolate into the working directory.
     { cwd: OUT, stdio: ['ignore', 'pipe', 'ignore', 'ipc'], env: { ...process.env, OTEL_LOG_LEVEL: 'error' } },
   );
-  try {
-    const { port } = await serviceReady(child, which);
-    const load = { url: `http://127.0.0.1:${port}`, connections: 8, requests: paths };
-    await autocannon({ ...load, amount: Number(args.warmup) });
-    await autocannon({ ...load, duration: Number(args.settle), overallRate: rate });
-    const control = (...a: string[]) => execFileSync('callgrind_control', [...a, String(child.pid)], { stdio: 'ignore' });
-    control('-i', 'on');
-    const res = await autocannon({ ...load, amount: requests, overallRate: rate });
-    control('-i', 'off');
-    control('-d');
-    if (res.errors > 0) throw new Error(`${which}: ${res.errors} requests failed`);
-  } finally {
-    child.kill('SIGKILL');
-    if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-  }
-  // One file per thread, `<prefix>.out.1-NN` (the dump); thread 01 is the main thread.
-  const files = readdirSync(OUT).filter((f) => f.startsWith(`${which}.${round}.out.`)).map((f) => `${OUT}/${f}`);
-  const totalOf = (f: string) => Math.max(0, ...[...readFileSync(f, 'utf8').matchAll(/^(?:summary|totals): (\d+)/gm)].map((m) => Number(m[1])));
-  const mainFile = files.find((f) => f.endsWith('-01'));
-  if (!mainFile) throw new Error(`${which}: no callgrind output for the main thread in ${OUT}`);
+  // Node's --perf-basic-prof map of JIT code addresses, named after the process (valgrind runs it in-process).
   const perfMap = `/tmp/perf-${child.pid}.map`;
-  const count = {
-    main: totalOf(mainFile) / requests,
-    all: files.reduce((s, f) => s + totalOf(f), 0) / requests,
-    functions: top > 0 ? selfCosts(mainFile, perfMap) : new Map<string, number>(),
-  };
-  rmSync(perfMap, { force: true });
-  return count;
+  try {
+    try {
+      const { port } = await serviceReady(child, which);
+      const load = { url: `http://127.0.0.1:${port}`, connections: 8, requests: paths };
+      await autocannon({ ...load, amount: Number(args.warmup) });
+      await autocannon({ ...load, duration: Number(args.settle), overallRate: rate });
+      const control = (...a: string[]) => execFileSync('callgrind_control', [...a, String(child.pid)], { stdio: 'ignore' });
+      control('-i', 'on');
+      const res = await autocannon({ ...load, amount: requests, overallRate: rate });
+      control('-i', 'off');
+      control('-d');
+      if (res.errors > 0) throw new Error(`${which}: ${res.errors} requests failed`);
+    } finally {
+      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    }
+    // One file per thread, `<prefix>.out.1-NN` (the dump); thread 01 is the main thread.
+    const files = readdirSync(OUT).filter((f) => f.startsWith(`${which}.${round}.out.`)).map((f) => `${OUT}/${f}`);
+    const totalOf = (f: string) => Math.max(0, ...[...readFileSync(f, 'utf8').matchAll(/^(?:summary|totals): (\d+)/gm)].map((m) => Number(m[1])));
+    const mainFile = files.find((f) => f.endsWith('-01'));
+    if (!mainFile) throw new Error(`${which}: no callgrind output for the main thread in ${OUT}`);
+    return {
+      main: totalOf(mainFile) / requests,
+      all: files.reduce((sum, f) => sum + totalOf(f), 0) / requests,
+      functions: top > 0 ? selfCosts(mainFile, perfMap) : new Map<string, number>(),
+    };
+  } finally {
+    rmSync(perfMap, { force: true });
+  }
 }
 
 /** Self cost per request by function; JIT code addresses named from Node's --perf-basic-prof map. */

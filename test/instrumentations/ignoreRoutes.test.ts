@@ -25,6 +25,12 @@ describe('ignoreRoutesHook', () => {
     expect(ignored(req('/x?/debug/'))).toBe(false);
   });
 
+  it('matches the root route and duplicated routes like any other, and no URL that is not a string', () => {
+    const ignored = ignoreRoutesHook(['/', '/ping', '/ping', '/ping/'])!;
+    for (const url of ['/', '/?probe=1', '/ping', '/ping/']) expect(ignored(req(url)), url).toBe(true);
+    for (const url of ['//', '/pong', 42, null]) expect(ignored(req(url)), String(url)).toBe(false);
+  });
+
   it('is undefined with no routes', () => {
     expect(ignoreRoutesHook([])).toBeUndefined();
   });
