@@ -16,6 +16,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildForBench } from './builtPackage.js';
+import { median } from './harness.js';
 import { serviceReady } from './serviceReady.js';
 
 interface CannonResult {
@@ -182,10 +183,6 @@ try {
   receiver.child.disconnect();
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const summary = new Map(
   CASES.map((c) => {
     const xs = samples.get(c)!;

@@ -34,6 +34,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildForBench } from './builtPackage.js';
+import { median } from './harness.js';
 import { serviceReady } from './serviceReady.js';
 
 type Autocannon = (opts: object) => Promise<{ non2xx: number; errors: number }>;
@@ -175,7 +176,6 @@ try {
   rmSync(OUT, { recursive: true, force: true });
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const base = median(results.get(cases[0])!.map((c) => c.main));
 const version = execFileSync(args.node!, ['--version']).toString().trim();
 console.log(`\nNode ${version}${args['node-flags'] ? ` ${args['node-flags']}` : ''}, ${requests} requests at ${rate} req/s per case, main thread (medians of ${rounds} round${rounds > 1 ? 's' : ''}):\n`);
