@@ -21,9 +21,10 @@
  * tracewise cases load the package built as npm ships it (bench/builtPackage.ts).
  * node:http is loaded with require() after the setup, as an application loaded after a preload
  * would be, so that every case patches it the way its documentation says.
- * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, sysUs, requests }` (CPU time, its kernel part).
+ * Prints `ready <port> <detail>` on stdout; answers any IPC message with `{ cpuUs, sysUs, mainUs, requests }` (CPU time, its kernel part, the main thread's part).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as Http from 'node:http';
@@ -88,9 +89,20 @@ const http = createRequire(import.meta.url)('node:http') as typeof Http;
 // The parent asks over IPC for this process's CPU time and request count, before and after the
 // measured load: CPU per request is the figure that does not depend on what else the machine runs.
 let requests = 0;
+// The main thread's own CPU time (user + system), where Linux tells it (/proc/thread-self, in
+// clock ticks of 10 ms): what limits this service's req/s. process.cpuUsage() adds every other
+// thread (GC helpers, the compiler, libuv's pool, a worker).
+const mainThreadUs = (): number | undefined => {
+  try {
+    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
+};
 process.on('message', () => {
   const { user, system } = process.cpuUsage();
-  process.send!({ cpuUs: user + system, sysUs: system, requests });
+  process.send!({ cpuUs: user + system, sysUs: system, mainUs: mainThreadUs(), requests });
 });
 
 const handler: Http.RequestListener = (req, res) => {
