@@ -65,7 +65,9 @@ const EXTRA_CASES = ['tracewise-head', 'tracewise-force'] as const;
 type Case = (typeof ALL_CASES)[number] | (typeof EXTRA_CASES)[number];
 // `--cases none,tracewise` for a quick look while working; --write needs them all.
 const CASES: readonly Case[] = args.cases ? [...ALL_CASES, ...EXTRA_CASES].filter((c) => args.cases!.split(',').includes(c)) : ALL_CASES;
-const partial = ALL_CASES.some((c) => !CASES.includes(c));
+if (CASES.length === 0) throw new Error(`--cases names no known case; known: ${[...ALL_CASES, ...EXTRA_CASES].join(', ')}`);
+// Anything but exactly the published cases gets the short summary, and cannot be written.
+const partial = CASES.length !== ALL_CASES.length || ALL_CASES.some((c) => !CASES.includes(c));
 if (args.write && partial) throw new Error('--write needs every case (leave --cases out)');
 const LABELS: Record<Case, string> = {
   none: 'no tracing',
@@ -174,7 +176,8 @@ try {
           p99: res.latency.p99,
           cpuPerReq: (after.cpuUs - before.cpuUs) / (after.requests - before.requests),
           sysPerReq: (after.sysUs - before.sysUs) / (after.requests - before.requests),
-          mainPerReq: after.mainUs === undefined || before.mainUs === undefined ? NaN : (after.mainUs - before.mainUs) / (after.requests - before.requests),
+          mainPerReq:
+            typeof after.mainUs === 'number' && typeof before.mainUs === 'number' ? (after.mainUs - before.mainUs) / (after.requests - before.requests) : NaN,
           requests: Math.round(res.requests.average * duration),
           spans,
           non2xx: res.non2xx,

@@ -91,11 +91,15 @@ const http = createRequire(import.meta.url)('node:http') as typeof Http;
 let requests = 0;
 // The main thread's own CPU time (user + system), where Linux tells it (/proc/thread-self, in
 // clock ticks of 10 ms): what limits this service's req/s. process.cpuUsage() adds every other
-// thread (GC helpers, the compiler, libuv's pool, a worker).
+// thread (GC helpers, the compiler, libuv's pool, a worker). The read must stay synchronous:
+// an asynchronous one would run on a libuv pool thread and read that thread's time.
 const mainThreadUs = (): number | undefined => {
   try {
-    const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    // After "pid (comm) ": the thread name may hold ") ", so from the last one.
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const us = (Number(fields[11]) + Number(fields[12])) * 10_000; // utime, stime: fields 14, 15
+    return Number.isFinite(us) ? us : undefined;
   } catch {
     return undefined;
   }
