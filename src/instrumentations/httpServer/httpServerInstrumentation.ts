@@ -112,10 +112,17 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     );
     const state = new ServerRequest(span, method, req, res, parent);
     state.responseHook = config.responseHook;
+    // The peer is read for every request, recording or not. Why: Node caches it on the socket
+    // (`_peername`) the first time it is read, and adding that property at a random request of a
+    // connection's life (its first sampled one) gives sockets differently ordered, so different,
+    // hidden classes: Node's socket and stream code then turns megamorphic for every request.
+    // Read at each connection's first request, every socket takes the same path.
+    const socket = req.socket as IncomingMessage['socket'] | null;
+    const peerAddress = socket?.remoteAddress;
+    const peerPort = socket?.remotePort;
     if (span.isRecording()) {
-      const socket = req.socket as IncomingMessage['socket'] | null;
-      state.peerAddress = socket?.remoteAddress;
-      state.peerPort = socket?.remotePort;
+      state.peerAddress = peerAddress;
+      state.peerPort = peerPort;
     }
     req[STATE] = res[STATE] = state;
     inFlight++;
