@@ -86,6 +86,7 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     const inst = this;
     return function emit(this: Server, event: string | symbol, req?: unknown, res?: unknown) {
       if (event !== 'request' || !(req instanceof IncomingMessage) || !(res instanceof ServerResponse) || (req as WithState)[STATE] !== undefined) {
+        if (event === 'connection' || event === 'secureConnection') cachePeer(req);
         // eslint-disable-next-line prefer-rest-params
         return original.apply(this, arguments as unknown as [string]);
       }
@@ -112,22 +113,33 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
     );
     const state = new ServerRequest(span, method, req, res, parent);
     state.responseHook = config.responseHook;
-    // The peer is read for every request, recording or not. Why: Node caches it on the socket
-    // (`_peername`) the first time it is read, and adding that property at a random request of a
-    // connection's life (its first sampled one) gives sockets differently ordered, so different,
-    // hidden classes: Node's socket and stream code then turns megamorphic for every request.
-    // Read at each connection's first request, every socket takes the same path.
-    const socket = req.socket as IncomingMessage['socket'] | null;
-    const peerAddress = socket?.remoteAddress;
-    const peerPort = socket?.remotePort;
     if (span.isRecording()) {
-      state.peerAddress = peerAddress;
-      state.peerPort = peerPort;
+      // Node's cache, filled when the connection came (cachePeer): no new socket property here.
+      const socket = req.socket as IncomingMessage['socket'] | null;
+      state.peerAddress = socket?.remoteAddress;
+      state.peerPort = socket?.remotePort;
     }
     req[STATE] = res[STATE] = state;
     inFlight++;
     if (config.requestHook !== undefined) context.with(state.context, safely, undefined, config.requestHook, span, req);
     return context.with(state.context, emitRequest, undefined, original, server, req, res, state);
+  }
+}
+
+/**
+ * Reads a new connection's peer address once, so that Node caches it then. Why: Node caches it
+ * on the socket (`_peername`, a property added by the first successful read). Read only for
+ * recording spans, each connection got that property at its first *sampled* request, a random
+ * point of its life: sockets had the same properties in different orders, so different hidden
+ * classes, and Node's own socket and stream code turned megamorphic for every request
+ * (BENCHMARKS.md, "HTTP: where the 10 % case goes"). Read here, every socket gets it at the
+ * same point, and requests pay nothing for it. Do not move this read back to the request path.
+ */
+function cachePeer(socket: unknown): void {
+  try {
+    void (socket as Partial<Socket> | undefined)?.remoteAddress;
+  } catch {
+    // A stream handed to emit('connection') by hand, with a throwing getter: nothing to cache.
   }
 }
 

@@ -67,7 +67,7 @@ export function requestStartAttributes(req: IncomingMessage, method: string, hea
 
 /**
  * What the request and response say by the time the response is done, for a span that records:
- * status (if one was sent), protocol, peer (read when the request arrived: a closed socket no longer knows it),
+ * status (if one was sent), protocol, peer (read when the request arrived: Node remembers it only in a private cache),
  * client address and user agent. Read only then because a span that does not record (most of
  * them, under sampling) never needs them.
  */

@@ -21,7 +21,7 @@ export class ServerRequest implements RPCMetadata, DeferredAttributes, Context {
   ended = false;
   /** The connection closed before the response's headers were sent. */
   notSent = false;
-  /** The peer, read when the request arrived (for recording spans): a closed socket forgets it. */
+  /** The peer, read when the request arrived (kept for recording spans): Node remembers it only in a private cache. */
   peerAddress: string | undefined = undefined;
   peerPort: number | undefined = undefined;
   /** The handler's context (it holds this object): the request's and response's events run in it. */
