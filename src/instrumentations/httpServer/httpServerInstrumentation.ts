@@ -133,7 +133,9 @@ export class HttpServerInstrumentation extends InstrumentationBase<HttpServerIns
  * point of its life: sockets had the same properties in different orders, so different hidden
  * classes, and Node's own socket and stream code turned megamorphic for every request
  * (BENCHMARKS.md, "HTTP: where the 10 % case goes"). Read here, every socket gets it at the
- * same point, and requests pay nothing for it. Do not move this read back to the request path.
+ * same point, and requests on a kept-alive connection pay nothing for it (each connection pays
+ * one getpeername call). HTTPS: `req.socket` is the TLS socket, hence 'secureConnection' too.
+ * Do not move this read back to the request path.
  */
 function cachePeer(socket: unknown): void {
   try {
